@@ -1,0 +1,204 @@
+"""Class (tranche) designations and CUSIPs, recognised by shape rather than by trustee.
+
+Trustees print the same class as ``1-A1``, ``Class A-1 Notes``, ``A-IO*`` or
+``Class A (2003-04)``; the warehouse needs one designation per class, plus the flags that
+change how totals are checked (notional and residual classes).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# One designation: an optional group number, 1-3 letters, then optional number/letter
+# parts joined by hyphens: A, A-1, 1-A1, M-2, A-IO, B6, A-2A, X-A, A-R, R-1, I-A-1, AF-1.
+_DESIG = r"(?:\d{1,2}-?)?[A-Z]{1,3}(?:-?\d{1,2}[A-Z]{0,2})?(?:-[A-Z0-9]{1,4}){0,2}"
+_MARKS = r"(?:\*{1,3}|\(\d{1,2}\)|\u2020)?"
+_DESIG_RE = re.compile(rf"^({_DESIG})({_MARKS})$")
+_SERIES = r"(?:\s*\((?:\d{4}-\d{1,2}|\d{4}-[A-Z]{1,2}\d?)\))?"
+_CLASS_WORDS = r"(?:Notes?|Certificates?|Bonds?|Certs?\.?)"
+_LABEL_RE = re.compile(
+    rf"^(?:Class(?:es)?\s+)?({_DESIG})({_MARKS})({_SERIES})\s*(?:{_CLASS_WORDS})?\s*:?$",
+)
+_PREFIXED_RE = re.compile(rf"^Class\s+({_DESIG})({_MARKS})({_SERIES})\s*(?:{_CLASS_WORDS})?\s*:?$", re.I)
+_WORD_CLASS_RE = re.compile(r"^(?:Asset[- ]Backed\s+)?(Certificates)\s*:?$", re.I)
+# A designation inside a longer label: "Original Class A Principal Balance",
+# "Class A-2B interest rate:", "A-1 Notes Balance", "Certificates Balance".
+_IN_LABEL_CLASS_RE = re.compile(rf"\bClass\s+({_DESIG})({_MARKS})({_SERIES})(?:\s+{_CLASS_WORDS})?(?=[\s:,]|$)")
+_IN_LABEL_SUFFIX_RE = re.compile(rf"^({_DESIG})({_MARKS})\s+{_CLASS_WORDS}\b")
+_IN_LABEL_WORD_RE = re.compile(r"^(Certificates)\b(?=\s+\w)", re.I)
+
+# The issuance line of auto/equipment statements:
+# "$298,600,000 Class A-1 0.27000% Asset Backed Notes due April 01, 2016".
+_NOTE_DESC_RE = re.compile(
+    rf"^\$\s?(?P<amt>\d{{1,3}}(?:,\d{{3}})+(?:\.\d{{2}})?)\s+"
+    rf"(?:Class\s+(?P<desig>{_DESIG})\s+)?"
+    r"(?:(?P<rate>\d{1,2}\.\d{1,6})\s?%\s+)?"
+    r"(?P<rest>(?:[\w\-]+\s+){0,5}?(?P<kind>Notes?|Certificates?|Bonds?)\b.*)$",
+)
+
+# Pure-letter words that are designations only when the report says "Class" before them.
+_NOT_BARE = frozenset(
+    {
+        "NA", "NO", "OF", "OR", "TO", "IN", "ON", "AT", "BY", "AN", "AS", "IS", "IT", "US", "ID",
+        "DE", "MD", "NY", "CA", "TX", "PA", "NJ", "IL", "MN", "CT", "DC", "VA", "FL", "GA", "MA",
+        "THE", "AND", "FOR", "SEN", "SUB", "RES", "SEQ", "MEZ", "PT", "FIX", "FLT", "VAR", "AFC",
+        "WAC", "PAC", "TAC", "SUP", "NTL", "STP", "LLC", "INC", "USA", "REO", "ARM", "USD", "APR",
+        "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "XI", "XII", "QTR", "CPR", "CDR",
+        "SMM", "BK", "FC", "DQ", "PIF", "YTD", "LTD", "EX", "PO BOX", "TEL", "FAX", "ATTN", "MO",
+    }
+)
+_IOPO_RE = re.compile(r"^[A-Z](?:IO|PO)$")  # AIO, APO: interest-only / principal-only
+_FORM_NAMES = frozenset({"8-K", "10-K", "10-D", "10-Q", "8K", "10K", "S-3", "S-1", "S-11"})
+_RESIDUAL_RE = re.compile(r"^(?:[A-Z]{1,2}-)?R(?:-?(?:\d{1,2}|[IVX]{1,3}))?$|^R[LX]$|^RES(?:IDUAL)?$")
+_NOTIONAL_DESC = frozenset({"IO", "NTL", "NOTIONAL", "IO/NTL", "SEN/IO", "SUB/IO"})
+
+
+@dataclass(frozen=True, slots=True)
+class ClassName:
+    """A recognised class designation and what its printed marks say about it."""
+
+    designation: str
+    mark: str = ""
+    remainder: str = ""
+
+    @property
+    def starred(self) -> bool:
+        return "*" in self.mark
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+def bare_designation(token: str) -> ClassName | None:
+    """A lone token that can be a class designation in a table's class column."""
+    t = token.strip()
+    if not t or len(t) > 14 or t in _FORM_NAMES:
+        return None
+    m = _DESIG_RE.match(t)
+    if not m:
+        return None
+    desig = m.group(1)
+    if desig in _NOT_BARE or (desig.isalpha() and len(desig) > 2 and not _IOPO_RE.match(desig)):
+        return None
+    return ClassName(desig, m.group(2))
+
+
+def class_label(text: str) -> ClassName | None:
+    """A cell that names exactly one class: ``Class A-1 Notes``, ``A-IO*``, ``Certificates``."""
+    t = _clean(text)
+    if not t or len(t) > 48:
+        return None
+    m = _PREFIXED_RE.match(t)
+    if m and m.group(1) not in _FORM_NAMES:
+        series = m.group(3).strip()
+        desig = m.group(1).upper() if m.group(1).isalpha() else m.group(1)
+        return ClassName(f"{desig} {series}" if series else desig, m.group(2))
+    m = _LABEL_RE.match(t)
+    if m:
+        desig = m.group(1)
+        if desig in _FORM_NAMES:
+            return None
+        has_words = t != m.group(1) + m.group(2)
+        if not has_words and (desig in _NOT_BARE or (desig.isalpha() and len(desig) > 2
+                                                        and not _IOPO_RE.match(desig))):
+            return None
+        if has_words and desig in _NOT_BARE - {"I", "II", "III", "IV", "V", "VI"}:
+            return None
+        series = m.group(3).strip()
+        return ClassName(f"{desig} {series}" if series else desig, m.group(2))
+    m = _WORD_CLASS_RE.match(t)
+    if m:
+        return ClassName("Certificates")
+    return None
+
+
+def class_in_label(text: str) -> ClassName | None:
+    """The class a longer label is about, with the rest of the label kept as ``remainder``."""
+    t = _clean(text)
+    m = _IN_LABEL_CLASS_RE.search(t)
+    if m and m.group(1) not in _FORM_NAMES and m.group(1) not in {"OF", "AND", "THE"}:
+        series = m.group(3).strip()
+        desig = m.group(1)
+        rest = _clean(t[: m.start()] + " " + t[m.end():])
+        return ClassName(f"{desig} {series}" if series else desig, m.group(2), rest)
+    m = _IN_LABEL_SUFFIX_RE.match(t)
+    if m and m.group(1) not in _NOT_BARE:
+        return ClassName(m.group(1), m.group(2), _clean(t[m.end():]))
+    m = _IN_LABEL_WORD_RE.match(t)
+    if m:
+        return ClassName("Certificates", "", _clean(t[m.end():]))
+    return None
+
+
+def is_residual(designation: str, description: str | None = None) -> bool:
+    """Residual classes (R, R-1, A-R, "RES") hold no principal; totals leave them out."""
+    if description and description.strip().upper() in {"RES", "RESIDUAL", "R"}:
+        return True
+    return bool(_RESIDUAL_RE.match(designation.split(" ")[0]))
+
+
+def is_notional_description(description: str | None) -> bool:
+    return bool(description) and description.strip().upper() in _NOTIONAL_DESC
+
+
+# --- CUSIP ---------------------------------------------------------------------------
+_CUSIP_RE = re.compile(r"^[0-9A-Z]{8}[0-9A-Z]$")
+
+
+def cusip_check_digit(first8: str) -> int | None:
+    """The check digit of a CUSIP's first eight characters (modulus 10, double-add-double)."""
+    total = 0
+    for i, ch in enumerate(first8):
+        if ch.isdigit():
+            v = ord(ch) - 48
+        elif "A" <= ch <= "Z":
+            v = ord(ch) - 55
+        elif ch == "*":
+            v = 36
+        elif ch == "@":
+            v = 37
+        elif ch == "#":
+            v = 38
+        else:
+            return None
+        if i % 2 == 1:
+            v *= 2
+        total += v // 10 + v % 10
+    return (10 - total % 10) % 10
+
+
+def looks_like_cusip(token: str) -> bool:
+    """Nine letters/digits mixing both, as printed in a CUSIP column (placeholders included)."""
+    t = token.strip()
+    if len(t) != 9 or not _CUSIP_RE.match(t):
+        return False
+    digits = sum(c.isdigit() for c in t)
+    return 2 <= digits <= 8
+
+
+def cusip_is_valid(token: str) -> bool:
+    """True when the ninth character is the check digit of the first eight."""
+    t = token.strip()
+    if len(t) != 9 or not t[8].isdigit():
+        return False
+    check = cusip_check_digit(t[:8])
+    return check is not None and check == int(t[8])
+
+
+def note_description(text: str) -> tuple[str, float, float | None] | None:
+    """(class, original balance, coupon %) from an issuance line, or None."""
+    m = _NOTE_DESC_RE.match(_clean(text))
+    if not m:
+        return None
+    desig = m.group("desig")
+    if desig is None:
+        if not m.group("kind").lower().startswith("certificate"):
+            return None
+        desig = "Certificates"
+    elif desig in _FORM_NAMES:
+        return None
+    amount = float(m.group("amt").replace(",", ""))
+    rate = float(m.group("rate")) if m.group("rate") else None
+    return desig, (int(amount) if amount.is_integer() else amount), rate

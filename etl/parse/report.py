@@ -1,0 +1,749 @@
+"""Assembly: rows -> tables -> classes, pools, deal measures, delinquencies, with provenance.
+
+A table is a run of data rows under its header; its title (the text above the header)
+sets the section context that changes what a column means ("AMOUNTS PER $1,000 UNIT"
+turns "Prin" into principal per $1,000, "ORIGINAL DEAL PARAMETER INPUTS" turns a bare
+"Balance" into the original balance). Every figure read becomes a field with where it was
+printed, mapped or not; the typed views (classes, pools, ...) are built from the same reads.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from etl.parse import classes as cls
+from etl.parse.headers import (
+    LABEL_HEADER_WORDS,
+    Column,
+    _quality,
+    align,
+    column_of,
+    header_overlaps,
+    positional_columns,
+    profile,
+    stream_cell_columns,
+    stream_class_columns,
+    stream_label_columns,
+)
+from etl.parse.measures import Measure, best_for_scope, lexicon
+from etl.parse.numbers import GARBLED, NA, PCT, ZERO
+from etl.parse.tokens import CLASS, CUSIP, DATE, TEXT, VALUE, Row, Tok, strip_lead_marker, value_type
+
+CLASS_KEYS = (
+    "original_balance", "beginning_balance", "principal", "interest", "total_distribution",
+    "realized_loss", "ending_balance", "pass_through_rate", "next_pass_through_rate",
+    "principal_per_1000", "interest_per_1000", "total_per_1000", "realized_loss_per_1000",
+    "ending_balance_per_1000", "interest_distributable", "carryforward_interest",
+    "basis_risk_shortfall", "prepayment_interest_shortfall", "interest_shortfall",
+    "remittance_amount", "cumulative_realized_loss",
+)
+POOL_KEYS = (
+    "beginning_balance", "scheduled_principal", "prepayments", "liquidation_proceeds",
+    "insurance_proceeds", "repurchases", "substitution_amount", "deleted_loan_balance",
+    "principal_remittance", "ending_balance", "loan_count", "current_realized_loss",
+    "cumulative_realized_loss", "gross_interest", "servicing_fee", "interest_remittance",
+    "trustee_fee", "credit_risk_manager_fee", "net_interest_available",
+)
+# Measures that only say "how much per $1,000 of face": never dollars.
+_PER1000 = {
+    "principal": "principal_per_1000", "interest": "interest_per_1000",
+    "total_distribution": "total_per_1000", "realized_loss": "realized_loss_per_1000",
+    "ending_balance": "ending_balance_per_1000", "beginning_balance": "beginning_balance_per_1000",
+    "original_balance": "original_balance_per_1000",
+}
+# A class is reported only when something other than per-$1,000 figures was read for it.
+_SUBSTANTIVE = frozenset(k for k in CLASS_KEYS if "per_1000" not in k) | {"cusip"}
+
+_TOTAL_RE = re.compile(r"^(?:total|totals|grand total|total:|totals:)\b", re.I)
+_FOOTNOTE_RE = re.compile(r"^(\*{1,3}|\(\d{1,2}\)|\d\)|\u2020)\s*(\S.*)$")
+_POOL_PREFIX_RE = re.compile(r"^(?:loan\s+)?(?:pool|group|grp)\s*#?\s*([0-9]{1,2}[A-Z]?|[IVX]{1,4})\b[\s:\-]*", re.I)
+_BUCKET_RANGE_RE = re.compile(r"(\d{1,3})\s*(?:-|\u2013|to)\s*(\d{1,3})")
+_BUCKET_PLUS_RE = re.compile(r"(\d{1,3})\s*(?:\+|or\s+more|and\s+over|plus|days\s+or\s+more|\s*days\s*\+|or\s+greater)", re.I)
+_MAJOR_TITLE_RE = re.compile(r"^(?:[IVX]{1,4}\.\s|[A-H]\.\s|[Ss][Ee][Cc][Tt][Ii][Oo][Nn]\b|[A-Z][A-Z0-9&$,.'()\-/ ]{3,}$)")
+_CONNECTOR_END_RE = re.compile(r"(?:\b(?:for|of|and|the|to|in|on|from|by|with|or|per)|[,&/\-])$", re.I)
+_DATE_PAT = r"(?P<d>(?:\d{1,2}/\d{1,2}/\d{2,4})|(?:\d{4}-\d{2}-\d{2})|(?:\d{1,2}[- ][A-Za-z]{3,9}\.?[- ,]+\d{2,4})|(?:[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}))"
+
+
+@dataclass
+class Ctx:
+    """What the section a table sits in says about its figures."""
+
+    title: str = ""
+    period: str | None = None
+    per1000: bool = False
+    delinquency: bool = False
+
+
+@dataclass
+class Group:
+    """A table: text rows above it, its data rows, notes under it."""
+
+    above: list[Row]
+    rows: list[Row]
+    positional: bool
+    inline: bool = False
+    footnotes: list[tuple[str, str]] = field(default_factory=list)
+    title: str = ""
+    cols: list[Column] = field(default_factory=list)
+    ctx: Ctx = field(default_factory=Ctx)
+    index: int = 0
+    ivs: list[tuple[int, int]] = field(default_factory=list)
+    head_label: str = ""  # header text over the row-label column
+
+    def add(self, r: Row) -> None:
+        """Append a row and widen the value-column intervals by its figures."""
+        self.rows.append(r)
+        r.idx = len(self.rows)
+        ivs = self.ivs
+        spans = [(t.start, t.end) for t in r.values if t.start >= 0 and t.end > t.start
+                 and not any(a <= t.start and t.end <= b for a, b in ivs)]
+        if spans:
+            self.ivs = _merge_spans(ivs + spans)
+
+
+def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[list[int]] = []
+    for s, e in sorted(spans):
+        if out and s < out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return [(a, b) for a, b in out]
+
+
+class Builder:
+    """Accumulates everything read from one document."""
+
+    def __init__(self, document: str) -> None:
+        self.document = document
+        self.classes: dict[str, dict] = {}
+        self.pools: dict[str, dict] = {}
+        self.deal: dict = {}
+        self.delinq: dict[tuple[str, str], dict] = {}
+        self.class_totals: list[dict] = []
+        self.fields: list[dict] = []
+        self.warnings: list[str] = []
+        self.footnotes: list[tuple[str, str]] = []
+        self.amount_decimals: Counter[int] = Counter()
+        self._warned: set[str] = set()
+
+    def warn(self, msg: str) -> None:
+        if msg not in self._warned:
+            self._warned.add(msg)
+            self.warnings.append(msg)
+
+    # ------------------------------------------------------------------ entities
+    def klass(self, name: str) -> dict:
+        c = self.classes.get(name)
+        if c is None:
+            c = {"class": name, "cusip": None, "notional": False, "residual": cls.is_residual(name)}
+            for k in CLASS_KEYS:
+                c[k] = None
+            self.classes[name] = c
+        return c
+
+    def pool(self, name: str) -> dict:
+        p = self.pools.get(name)
+        if p is None:
+            p = {"pool": name}
+            for k in POOL_KEYS:
+                p[k] = None
+            self.pools[name] = p
+        return p
+
+    def put(self, target: dict, key: str, value: object, where: str) -> None:
+        """First printed value wins; a different later one is a warning, not an overwrite."""
+        if target.get(key) is None:
+            target[key] = value
+        elif value is not None and target[key] != value:
+            self.warn(f"{where}: {key} printed twice ({target[key]} and {value}); kept the first")
+
+
+# ---------------------------------------------------------------------- grouping
+def _is_footnote(row: Row) -> tuple[str, str] | None:
+    text = row.text.strip()
+    m = _FOOTNOTE_RE.match(text)
+    if m and len(m.group(2)) > 3 and not any(t.kind in (VALUE,) and t.num is not None for t in row.toks[1:]):
+        return m.group(1), m.group(2)
+    return None
+
+
+def _fits(g: Group, r: Row) -> bool:
+    if g.inline or r.inline or g.positional != r.positional:
+        return False
+    if not r.positional:
+        return True
+    ivs = g.ivs
+    if not ivs:
+        return False
+    if r.blank_before and r.kind != g.rows[-1].kind and not (_TOTAL_RE.match(_head_text(r))):
+        return False
+    for t in r.values:
+        if t.start < 0:
+            continue
+        if not any(min(t.end, b) - max(t.start, a) > 0 for a, b in ivs):
+            return False
+    return True
+
+
+def _head_text(r: Row) -> str:
+    return r.head.text if r.head is not None else ""
+
+
+def group_rows(rows: list[Row], b: Builder) -> list[Group]:
+    groups: list[Group] = []
+    pending: list[Row] = []
+    cur: Group | None = None
+    blank = False
+    for r in rows:
+        if r.kind == "blank":
+            blank = True
+            continue
+        if r.kind == "text":
+            fn = _is_footnote(r)
+            if fn is not None:
+                b.footnotes.append(fn)
+                if cur is not None and not pending:
+                    cur.footnotes.append(fn)
+                blank = False
+                continue
+            r.blank_before = r.blank_before or blank
+            blank = False
+            pending.append(r)
+            continue
+        if r.kind == "values":
+            # figures alone under a row: that row continued on the next line
+            if cur is not None and not pending and cur.positional and r.positional and cur.rows:
+                last = cur.rows[-1]
+                ivs = cur.ivs
+                first = ivs[0][0] if ivs else 0
+                taken = [(v.start, v.end) for v in last.values if v.start >= 0]
+                added = False
+                for t in r.values:
+                    if t.start < first - 1:
+                        continue  # under the row labels: a page number, not a figure
+                    if any(min(t.end, bb) - max(t.start, a) > 0 for a, bb in taken):
+                        continue  # that cell of the row is already filled
+                    last.values.append(t)
+                    added = True
+                if added:
+                    cur.ivs = _merge_spans(cur.ivs + [(t.start, t.end) for t in r.values if t.start >= first - 1])
+            blank = False
+            continue
+        r.blank_before = r.blank_before or blank
+        blank = False
+        # a label wrapped onto two lines: "Aggregate Advances required for" / "the Collection Period"
+        if pending and r.kind == "label" and r.positional and r.head is not None:
+            prev = pending[-1]
+            if (not r.blank_before and prev.positional and prev.toks and prev.toks[0].start >= 0
+                    and abs(prev.toks[0].start - r.head.start) <= 4 and not header_overlaps(prev, [r])
+                    and (_CONNECTOR_END_RE.search(prev.text) or r.head.text[:1].islower())):
+                r.head = Tok(prev.text + " " + r.head.text, TEXT, prev.toks[0].start, r.head.end, prev.line)
+                pending.pop()
+        if cur is not None and not pending and _fits(cur, r):
+            cur.add(r)
+            continue
+        cur = Group(above=pending, rows=[], positional=r.positional, inline=r.inline)
+        cur.add(r)
+        groups.append(cur)
+        pending = []
+    return groups
+
+
+# ---------------------------------------------------------------------- context
+def _ctx_for(title: str, prev: Ctx) -> Ctx:
+    lex = lexicon()
+    if not title.strip():
+        return prev
+    per1000 = lex.has_context(title, "per_1000")
+    delinq = lex.has_context(title, "delinquency")
+    period = None
+    for name in ("original", "beginning", "ending"):
+        if lex.has_context(title, name):
+            period = name
+            break
+    lines = [ln.strip() for ln in title.strip().split("\n") if ln.strip()]
+    major = any(_MAJOR_TITLE_RE.match(ln) and not cls.class_label(ln) for ln in lines[-3:])
+    if not (per1000 or delinq or period or major):
+        return Ctx(title, prev.period, prev.per1000, prev.delinquency)
+    return Ctx(title, period, per1000, delinq)
+
+
+def _resolve(meas: Measure | None, col: Column | None, ctx: Ctx, per1000_label: bool, scope: str) -> str | None:
+    """The measure name a figure lands under, given its column and its section."""
+    if meas is None:
+        return None
+    name = meas.name
+    role = col.role if col is not None else None
+    if name == "balance":
+        r = role if role in ("beginning", "ending") else ctx.period
+        if r not in ("original", "beginning", "ending"):
+            return None
+        name = f"{r}_balance"
+    elif role == "activity":
+        name = f"{name}_activity"
+    elif role == "beginning" and scope == "pool" and not name.endswith("_balance"):
+        name = f"beginning_{name}"
+    per1000 = per1000_label or (col is not None and col.per1000) or ctx.per1000
+    if per1000 and meas.type in ("amount", "count"):
+        name = _PER1000.get(name, f"{name}_per_1000")
+    return name
+
+
+def _number(tok: Tok, b: Builder, where: str, measure_type: str | None) -> tuple[object, bool]:
+    """(value, ok). Figures in dollars or percent as printed; unreadable ones are None."""
+    if tok.kind == DATE:
+        return tok.date, True
+    if tok.kind == CUSIP:
+        return tok.text, True
+    n = tok.num
+    if n is None:
+        return None, False
+    if n.kind == GARBLED:
+        b.warn(f"{where}: {n.problem or 'unreadable figure'}; left empty")
+        return None, True
+    if n.kind == NA:
+        return None, True
+    if n.kind == PCT and measure_type in ("amount", "count", "factor"):
+        return None, False
+    if measure_type in ("amount", "count") and n.kind not in (ZERO,) and n.decimals is not None:
+        b.amount_decimals[n.decimals] += 1
+    return n.value, True
+
+
+# ---------------------------------------------------------------------- emission
+class Emitter:
+    def __init__(self, b: Builder) -> None:
+        self.b = b
+        self.lex = lexicon()
+        self.current_class: str | None = None
+
+    def field(self, g: Group, row: Row, label: str, measure: str | None, scope: str | None,
+              entity: str | None, value: object, tok: Tok, ci: int | None) -> None:
+        self.b.fields.append({
+            "section": g.title or g.ctx.title or None,
+            "label": label,
+            "measure": measure,
+            "scope": scope,
+            "entity": entity,
+            "value": value,
+            "raw": tok.text,
+            "document": self.b.document,
+            "line": tok.line or row.line,
+            "table": row.table if row.table is not None else g.index,
+            "row": row.row if row.row is not None else (row.idx or None),
+            "column": (tok.col + 1) if tok.col is not None else ((ci + 1) if ci is not None else None),
+        })
+
+    def issuance_lines(self, rows: list[Row]) -> None:
+        """Classes described by their issuance line: original balance and coupon."""
+        g = Group(above=[], rows=[], positional=False, title="issuance")
+        for row in rows:
+            if row.kind != "text":
+                continue
+            for tok in row.toks:
+                if tok.kind != TEXT or not tok.text.startswith("$"):
+                    continue
+                got = cls.note_description(tok.text)
+                if got is None:
+                    continue
+                name, amount, rate = got
+                c = self.b.klass(name)
+                self.b.put(c, "original_balance", amount, f"class {name}")
+                self.field(g, row, tok.text, "original_balance", "class", name, amount, tok, None)
+                if rate is not None:
+                    self.b.put(c, "pass_through_rate", rate, f"class {name}")
+                    self.field(g, row, tok.text, "pass_through_rate", "class", name, rate, tok, None)
+
+    # -------------------------------------------------------------- per table
+    def table(self, g: Group) -> None:
+        cols = g.cols
+        n_class = 0
+        for row in g.rows:
+            assign = self._assign(row, cols, g)
+            if row.kind == CLASS and row.head is not None and row.head.klass is not None:
+                n_class += 1
+                self.class_row(g, row, assign)
+            elif row.head is not None and _TOTAL_RE.match(strip_lead_marker(row.head.text)) and n_class:
+                self.total_row(g, row, assign, n_class)
+            else:
+                self.label_row(g, row, assign)
+
+    def _assign(self, row: Row, cols: list[Column], g: Group) -> list[tuple[int | None, Tok]]:
+        vals = row.values
+        if not cols or row.inline:
+            return [(None, v) for v in vals]
+        if g.positional and all(v.start >= 0 for v in vals):
+            out: list[tuple[int | None, Tok]] = []
+            exact = row.table is not None
+            for v in vals:
+                out.append((column_of(v, cols, exact), v))
+            return out
+        return [(i, t) for i, t in align(vals, cols)]
+
+    def class_row(self, g: Group, row: Row, assign: list[tuple[int | None, Tok]]) -> None:
+        b = self.b
+        k = row.head.klass  # type: ignore[union-attr]
+        name = k.designation
+        c = b.klass(name)
+        self.current_class = name
+        if k.starred:
+            c["_starred"] = True
+        where = f"class {name}"
+        # "(1) Amount of principal being paid: (a) Class A-1 Notes: $0.00": one figure under
+        # a heading that names the measure, no column header at all
+        heading = None
+        if len(assign) == 1 and not any(c.label for c in g.cols):
+            heading = self._heading_measure(g)
+        for ci, tok in assign:
+            col = g.cols[ci] if ci is not None and ci < len(g.cols) else None
+            self.class_value(g, row, c, name, col, ci, tok, where, col.label if col else "", meas=heading)
+
+    def class_value(self, g: Group, row: Row, c: dict, name: str, col: Column | None, ci: int | None,
+                    tok: Tok, where: str, label: str, meas: Measure | None = None,
+                    per1000_label: bool = False) -> None:
+        b = self.b
+        vt = value_type(tok)
+        if meas is None and col is not None:
+            meas = col.measure_for("class")
+        if vt == "cusip" or (meas is not None and meas.name == "cusip"):
+            cusip = tok.text if cls.looks_like_cusip(tok.text) else None
+            if cusip and not cls.cusip_is_valid(cusip):
+                b.warn(f"{where}: CUSIP {cusip} fails its check digit")
+            b.put(c, "cusip", cusip, where)
+            self.field(g, row, label or "CUSIP", "cusip", "class", name, cusip, tok, ci)
+            return
+        if vt == "text":
+            b.put(c, "description", tok.text, where)
+            if cls.is_notional_description(tok.text):
+                c["notional"] = True
+            if cls.is_residual(name, tok.text):
+                c["residual"] = True
+            self.field(g, row, label or "Description", "description", "class", name, tok.text, tok, ci)
+            return
+        mname = _resolve(meas, col, g.ctx, per1000_label, "class")
+        mtype = meas.type if meas is not None else None
+        if mname is not None and mname.endswith("_per_1000"):
+            mtype = "factor"
+        value, ok = _number(tok, b, f"{where} {mname or label}", mtype)
+        if not ok:
+            mname = None
+        if meas is not None and tok.num is not None and tok.num.kind == PCT and meas.type in ("amount", "count"):
+            mname = None
+        self.field(g, row, label, mname, "class", name, value, tok, ci)
+        if mname is not None:
+            b.put(c, mname, value, where)
+
+    def total_row(self, g: Group, row: Row, assign: list[tuple[int | None, Tok]], n_class: int) -> None:
+        b = self.b
+        for ci, tok in assign:
+            col = g.cols[ci] if ci is not None and ci < len(g.cols) else None
+            meas = col.measure_for("class") if col else None
+            mname = _resolve(meas, col, g.ctx, False, "class")
+            mtype = "factor" if mname and mname.endswith("_per_1000") else (meas.type if meas else None)
+            value, ok = _number(tok, b, f"total {mname}", mtype)
+            label = f"{row.head.text} {col.label if col else ''}".strip()  # type: ignore[union-attr]
+            self.field(g, row, label, mname if ok else None, "class_total", "Total", value, tok, ci)
+            if ok and mname is not None and tok.kind == VALUE:
+                b.class_totals.append({
+                    "section": g.title or g.ctx.title or None, "measure": mname, "value": value,
+                    "rows": n_class, "line": tok.line or row.line, "label": row.head.text,  # type: ignore[union-attr]
+                    "raw": tok.text,
+                })
+
+    def label_row(self, g: Group, row: Row, assign: list[tuple[int | None, Tok]]) -> None:
+        b = self.b
+        if row.head is None:
+            return
+        label = strip_lead_marker(row.head.text).strip()
+        per1000_label = self.lex.has_context(label, "per_1000")
+        mtext = re.split(r"(?i)\bper\s+\$?\s?1,?000", label)[0].strip() if per1000_label else label
+        # A whole-label variant ("Class X Cap Payment") outranks a class named inside it.
+        exact = [m for m in self.lex.lookup_label(mtext) if m.exact]
+        k = None if any("class" not in m.measure.scopes for m in exact) else cls.class_in_label(mtext)
+        pool_m = _POOL_PREFIX_RE.match(mtext)
+        pool_name = None
+        if pool_m:
+            pool_name = pool_m.group(1).upper()
+            mtext = mtext[pool_m.end():]
+        rest = k.remainder if k is not None else mtext
+        matches = self.lex.lookup_label(rest) if rest else []
+        if k is not None and not matches and rest:
+            matches = self.lex.lookup_label(mtext)
+        bucket = _bucket(label) if (g.ctx.delinquency or _delinquency_cols(g.cols)) else None
+        for idx, (ci, tok) in enumerate(assign):
+            col = g.cols[ci] if ci is not None and ci < len(g.cols) else None
+            if tok.kind == TEXT:
+                continue
+            # ---- delinquency buckets
+            if bucket is not None:
+                self.delinquency(g, row, label, bucket, col, ci, tok)
+                continue
+            # ---- a class named in the label
+            if k is not None:
+                meas = best_for_scope(matches, "class")
+                if meas is None and col is not None:
+                    meas = col.measure_for("class")
+                if meas is None and not rest:
+                    meas = self._heading_measure(g)
+                c = b.klass(k.designation)
+                self.current_class = k.designation
+                self.class_value(g, row, c, k.designation, col, ci, tok, f"class {k.designation}", label,
+                                 meas=meas, per1000_label=per1000_label)
+                continue
+            entity = col.entity if col is not None and col.entity else pool_name
+            # ---- per $1,000 lines under a class ("per $1,000 original principal amount")
+            if per1000_label and self.current_class and not entity:
+                meas = best_for_scope(matches, "class") or self._heading_measure(g)
+                c = b.klass(self.current_class)
+                self.class_value(g, row, c, self.current_class, col, ci, tok, f"class {self.current_class}",
+                                 label, meas=meas, per1000_label=True)
+                continue
+            if idx > 0 and col is None:
+                # several figures and no columns to say which is which: keep them as fields
+                value, _ = _number(tok, b, label, None)
+                self.field(g, row, label, None, None, None, value, tok, ci)
+                continue
+            scope, meas = None, None
+            if entity:
+                meas = best_for_scope(matches, "pool")
+                scope = "pool" if meas else None
+                if meas is None:
+                    meas = best_for_scope(matches, "deal")
+                    scope = "deal" if meas else None
+            else:
+                for sc in ("deal", "pool"):
+                    meas = best_for_scope(matches, sc)
+                    if meas is not None:
+                        scope = sc
+                        break
+            if meas is None and matches and col is not None and col.measure_for("pool"):
+                meas, scope = col.measure_for("pool"), "pool"
+            mname = _resolve(meas, col, g.ctx, per1000_label, scope or "deal") if scope else None
+            mtype = meas.type if meas is not None else None
+            value, ok = _number(tok, b, f"{label}", mtype)
+            if not ok:
+                mname = None
+            ent = (entity or "Total") if scope == "pool" else None
+            self.field(g, row, label, mname, scope, ent, value, tok, ci)
+            if mname is None or value is None and tok.kind != VALUE:
+                continue
+            if scope == "pool":
+                b.put(b.pool(ent or "Total"), mname, value, f"pool {ent}")
+            elif scope == "deal":
+                b.put(b.deal, mname, value, "deal")
+
+    def _heading_measure(self, g: Group) -> Measure | None:
+        for text in (g.head_label, g.title, g.ctx.title):
+            if text:
+                got = best_for_scope(self.lex.lookup_label(text.split("\n")[-1]), "class")
+                if got is not None:
+                    return got
+        return None
+
+    def delinquency(self, g: Group, row: Row, label: str, bucket: str, col: Column | None, ci: int | None,
+                    tok: Tok) -> None:
+        b = self.b
+        meas = col.measure_for("delinquency") if col is not None else None
+        vt = value_type(tok)
+        if meas is None and col is not None:
+            m2 = col.measure_for("pool") or col.measure_for("class")
+            if m2 is not None and m2.name in ("loan_count",):
+                meas = lexicon().measures.get("count")
+        if meas is None:
+            if vt == "plain" and tok.num is not None and tok.num.decimals == 0:
+                meas = lexicon().measures.get("count")
+            elif vt == "pct":
+                meas = None
+            else:
+                meas = lexicon().measures.get("delinquent_balance")
+        mname = meas.name if meas is not None else None
+        value, ok = _number(tok, b, f"delinquency {label}", meas.type if meas else None)
+        pool = (col.entity if col is not None and col.entity else None) or "Total"
+        self.field(g, row, label, mname if ok else None, "delinquency", f"{pool}:{bucket}", value, tok, ci)
+        if not ok or mname is None:
+            return
+        entry = b.delinq.get((pool, bucket))
+        if entry is None:
+            entry = {"pool": pool, "bucket": bucket, "count": None, "unpaid_principal_balance": None,
+                     "stated_principal_balance": None, "includes_fc_bk_reo": _includes(label, g, b),
+                     "label": label}
+            b.delinq[(pool, bucket)] = entry
+        b.put(entry, mname, value, f"delinquency {pool} {bucket}")
+
+
+def _delinquency_cols(cols: list[Column]) -> bool:
+    return any(c.measure_for("delinquency") is not None and c.measure_for("delinquency").name  # type: ignore[union-attr]
+               in ("unpaid_principal_balance", "stated_principal_balance") for c in cols)
+
+
+def _bucket(label: str) -> str | None:
+    low = label.lower()
+    if "foreclos" in low:
+        return "foreclosure"
+    if "bankrupt" in low:
+        return "bankruptcy"
+    if re.search(r"\breo\b|real estate owned", low):
+        return "reo"
+    m = _BUCKET_RANGE_RE.search(low)
+    if m:
+        return f"{int(m.group(1))}-{int(m.group(2))}"
+    m = _BUCKET_PLUS_RE.search(low)
+    if m:
+        return f"{int(m.group(1))}+"
+    if low.startswith("total"):
+        return "total"
+    if low.startswith("current"):
+        return "current"
+    return None
+
+
+def _includes(label: str, g: Group, b: Builder) -> bool | None:
+    """Per the report's own footnote: does this bucket already include FC/BK/REO loans?"""
+    notes = g.footnotes or b.footnotes
+    relevant = [(mark, text) for mark, text in notes
+                if re.search(r"includ", text, re.I) and re.search(r"foreclos|bankrupt|\breo\b", text, re.I)]
+    if not relevant:
+        return None
+    stripped = label.rstrip()
+    return any(stripped.endswith(mark) or stripped.endswith(mark + ":") for mark, _ in relevant)
+
+
+# ---------------------------------------------------------------------- columns
+def build_columns(g: Group, prev: Group | None) -> None:
+    """Header, title and columns of one table."""
+    if g.inline:
+        g.title = "\n".join(r.text for r in g.above)
+        return
+    class_rows = [r for r in g.rows if r.kind == CLASS]
+    if g.positional:
+        header: list[Row] = []
+        i = len(g.above) - 1
+        gap = g.rows[0].blank_before
+        while i >= 0 and not gap and len(header) < 5:
+            r = g.above[i]
+            if not r.positional or not header_overlaps(r, g.rows, g.ivs):
+                break
+            if len(r.toks) == 1 and len(r.toks[0].text.split()) >= 4 and len(g.ivs) > 2:
+                break  # one long centred line over the table is its title, not a column head
+            header.insert(0, r)
+            gap = r.blank_before
+            i -= 1
+        g.title = "\n".join(r.text for r in g.above[: i + 1][-4:])
+        g.cols, head_parts = positional_columns(g.rows, header, g.ivs)
+        g.head_label = " ".join(head_parts)
+        _fix_total_columns(g)
+        if not header and prev is not None and prev.cols and len(prev.cols) == len(g.cols) \
+                and prev.positional and not g.title:
+            # a table continued after a page break, its header not repeated
+            for c, p in zip(g.cols, prev.cols, strict=True):
+                c.label, c.matches, c.entity, c.date, c.role, c.per1000 = (
+                    p.label, p.matches, p.entity, p.date, p.role, p.per1000)
+        return
+    htoks = [t for r in g.above for t in r.toks if t.kind == TEXT][-80:]
+    if class_rows:
+        types = profile(class_rows)
+        g.cols, g.title = stream_class_columns(htoks, types)
+        if len(htoks) > 1:
+            alt = stream_cell_columns(htoks, types)
+            if alt is not None and _quality(alt[0]) >= _quality(g.cols):
+                g.cols, g.title = alt
+        _fix_total_columns(g)
+    else:
+        n = max((len(r.values) for r in g.rows), default=0)
+        if n <= 1:
+            g.title = " ".join(t.text for t in htoks)
+            g.cols = []
+        else:
+            cells = [t for t in htoks if not _is_label_header(t.text)]
+            g.cols = stream_label_columns(cells, n)
+            if not any(c.entity or c.date or c.role or c.matches for c in g.cols):
+                g.cols = []
+            g.title = " ".join(t.text for t in htoks[: max(0, len(htoks) - n)])
+
+
+def _fix_total_columns(g: Group) -> None:
+    """In a class table a column headed "Total" is the total distribution, not a pool."""
+    if not any(r.kind == CLASS for r in g.rows):
+        return
+    for c in g.cols:
+        if c.entity == "Total" and not c.matches:
+            c.entity = None
+            c.matches = lexicon().lookup_label(c.label)
+
+
+def _is_label_header(text: str) -> bool:
+    return text.strip().lower() in LABEL_HEADER_WORDS
+
+
+# ---------------------------------------------------------------------- entry
+def assemble(rows: list[Row], document: str, truncated: bool) -> Builder:
+    """Everything a document's rows say, as typed views plus fields with provenance."""
+    b = Builder(document)
+    if truncated:
+        _drop_cut_figure(rows, b)
+    em = Emitter(b)
+    em.issuance_lines(rows)
+    groups = group_rows(rows, b)
+    ctx = Ctx()
+    prev: Group | None = None
+    for gi, g in enumerate(groups, 1):
+        g.index = gi
+        build_columns(g, prev)
+        if prev is not None and not g.head_label and not g.title and not g.above:
+            g.head_label = prev.head_label  # the same heading goes on over a broken grid
+        g.ctx = ctx = _ctx_for(g.title, ctx)
+        em.table(g)
+        prev = g
+    _finish_classes(b)
+    return b
+
+
+def _drop_cut_figure(rows: list[Row], b: Builder) -> None:
+    """A document cut part-way: its last figure may be cut too. Drop it when its precision
+    differs from the report's (a cut '$40,400' in a report printed to the cent)."""
+    decs: Counter[int] = Counter()
+    for r in rows:
+        for t in r.values:
+            if t.kind == VALUE and t.num is not None and t.num.decimals is not None:
+                decs[t.num.decimals] += 1
+    if not decs:
+        return
+    mode = decs.most_common(1)[0][0]
+    for r in reversed(rows):
+        if not r.values:
+            if r.toks:
+                return
+            continue
+        last = r.values[-1]
+        if r.toks and r.toks[-1] is not last:
+            return
+        n = last.num
+        if last.kind == VALUE and n is not None and n.kind not in (ZERO,) and (n.kind == GARBLED or n.decimals != mode):
+            r.values.pop()
+            r.toks.pop()
+            b.warn(f"document ends part-way: its last figure {last.text!r} may be cut off and was not read")
+        return
+
+
+def _finish_classes(b: Builder) -> None:
+    notional_marks = {mark for mark, text in b.footnotes if re.search(r"notional", text, re.I)}
+    for name in list(b.classes):
+        c = b.classes[name]
+        starred = c.pop("_starred", False)
+        if starred and "*" in notional_marks:
+            c["notional"] = True
+        if not any(c.get(k) is not None for k in _SUBSTANTIVE) and c.get("description") is None:
+            del b.classes[name]
+
+
+DIST_DATE_RE = re.compile(rf"(?:distribution|payment)\s+date\b[\s:|]*(?:of\s+|is\s+)?{_DATE_PAT}", re.I)
+RECORD_DATE_RE = re.compile(rf"record\s+date\b[\s:|]*{_DATE_PAT}", re.I)
+REPORT_DATE_RE = re.compile(rf"date\s+of\s+report\b[^:\n]{{0,40}}:?[\s|]*{_DATE_PAT}", re.I)
+ACCRUAL_RE = re.compile(
+    rf"accrual\s+period\b[^0-9A-Za-z]{{0,12}}(?:from\s*:?\s*|begin\w*\s*:?\s*)?{_DATE_PAT}"
+    rf"\s*(?:-|\u2013|to|through|thru)\s*(?:to\s*:?\s*)?(?P<e>(?:\d{{1,2}}/\d{{1,2}}/\d{{2,4}})|(?:\d{{4}}-\d{{2}}-\d{{2}})|(?:\d{{1,2}}[- ][A-Za-z]{{3,9}}\.?[- ,]+\d{{2,4}})|(?:[A-Za-z]{{3,9}}\.?\s+\d{{1,2}},?\s+\d{{4}}))",
+    re.I,
+)

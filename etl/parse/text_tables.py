@@ -1,0 +1,150 @@
+"""Text reports to rows: fixed-width lines keep their character columns; whitespace-collapsed
+lines and cells flattened one per line (``|`` marks) become token streams.
+
+EDGAR's ``<TABLE>``/``<CAPTION>``/``<S>``/``<C>`` markup lines are dropped: the character
+columns of the figures themselves say where each column is.
+"""
+
+from __future__ import annotations
+
+import re
+
+from etl.parse.classes import note_description
+from etl.parse.tokens import (
+    Row,
+    Tok,
+    merge_value_tokens,
+    split_records,
+    tokenize_cell,
+    tokenize_fixed_line,
+    tokenize_stream_text,
+)
+
+_MARKUP_RE = re.compile(r"^\s*(?:</?(?:TABLE|CAPTION|S|C|FN|PAGE|PRE|/?DOCUMENT|TEXT)>\s*)+$", re.I)
+_MARKUP_INLINE_RE = re.compile(r"</?(?:S|C|FN|CAPTION|TABLE)>", re.I)
+_MARKUP_WS_RE = re.compile(r"(?:\s*</?(?:S|C|FN|CAPTION|TABLE|PAGE)>)+\s*", re.I)
+_PAGE_RE = re.compile(r"^\s*<PAGE>\s*\d*\s*$|^\f", re.I)
+_NUMBERISH_WORD_RE = re.compile(r"(?:^|\s)[($-]*\d[\d,]*(?:\.\d+)?%?\)?(?=\s|$)")
+
+# A line with this many figures and no double space anywhere was collapsed.
+_COLLAPSED_MIN_FIGURES = 4
+_COLLAPSED_MIN_LEN = 120
+
+
+def _is_collapsed(line: str) -> bool:
+    s = line.strip()
+    if len(s) < _COLLAPSED_MIN_LEN or "  " in _MARKUP_WS_RE.sub(" ", s):
+        return False
+    return len(_NUMBERISH_WORD_RE.findall(s)) >= _COLLAPSED_MIN_FIGURES
+
+
+def _is_collapsed_pipe(line: str) -> bool:
+    """A whole flattened table on one line: cells marked by '|' (whitespace collapsed)."""
+    return line.count("|") >= 6 or (line.count("|") >= 3 and len(line) > 200)
+
+
+def _pipe_cells(lines: list[tuple[int, str]]) -> list[Tok]:
+    """Cells of a flattened-table region: '|' starts a cell; a bare '|' line's content may
+    continue on the next line."""
+    toks: list[Tok] = []
+    for line_no, text in lines:
+        for cell in text.split("|"):
+            c = cell.strip()
+            if not c:
+                continue
+            if c.count(" ") >= 6 and any(ch.isdigit() for ch in c) and note_description(c) is None:
+                # text pasted around the cells (a page number, a heading) ran into this one
+                toks.extend(tokenize_stream_text(c, line_no))
+            else:
+                toks.extend(tokenize_cell(c, -1, line_no))
+    return merge_value_tokens(toks)
+
+
+def rows_from_text(text: str, warnings: list[str] | None = None, line_offset: int = 0) -> list[Row]:
+    """Rows of a text document in order; blank lines are kept as ``blank`` rows."""
+    rows: list[Row] = []
+    lines = text.split("\n")
+    n = len(lines)
+    i = 0
+    blank = False
+    while i < n:
+        raw = lines[i]
+        line_no = i + 1 + line_offset
+        if "\t" in raw:
+            raw = raw.expandtabs(8)
+        stripped = raw.strip()
+        if not stripped:
+            blank = True
+            i += 1
+            continue
+        if _PAGE_RE.match(raw):
+            rows.append(Row([], line_no, kind="blank", page_break=True))
+            blank = True
+            i += 1
+            continue
+        if _MARKUP_RE.match(raw):
+            i += 1
+            continue
+        if not stripped.startswith("|") and stripped.count("|") >= 3 and _is_collapsed_pipe(stripped):
+            recs = split_records(_pipe_cells([(line_no, stripped)]), positional=False)
+            if recs:
+                recs[0].blank_before = True
+            rows.extend(recs)
+            blank = True
+            i += 1
+            continue
+        if stripped.startswith("|"):
+            # a flattened table: gather the region
+            region: list[tuple[int, str]] = []
+            prev_bare = False
+            while i < n:
+                s = lines[i].strip()
+                if s.startswith("|"):
+                    region.append((i + 1 + line_offset, s))
+                    prev_bare = s.replace("|", "").strip() == ""
+                    i += 1
+                    continue
+                if s and prev_bare:
+                    region.append((i + 1 + line_offset, s))  # the content of a bare '|' cell
+                    prev_bare = False
+                    i += 1
+                    continue
+                break
+            recs = split_records(_pipe_cells(region), positional=False)
+            if recs:
+                recs[0].blank_before = True
+            rows.extend(recs)
+            blank = True
+            continue
+        if _is_collapsed(raw):
+            if "<" in raw:
+                raw = _MARKUP_WS_RE.sub(" ", raw)
+            recs = split_records(tokenize_stream_text(raw, line_no), positional=False)
+            if recs:
+                recs[0].blank_before = True
+            rows.extend(recs)
+            blank = True
+            i += 1
+            continue
+        if "<" in raw and ">" in raw:
+            raw = _MARKUP_INLINE_RE.sub(lambda m: " " * len(m.group(0)), raw)
+        toks = tokenize_fixed_line(raw, line_no)
+        if not toks:
+            i += 1
+            continue
+        recs = split_records(toks, positional=True)
+        data = [r for r in recs if r.kind != "text"]
+        if len(data) > 1 or (data and len(recs) > 1 and recs[-1].kind == "text"):
+            for r in recs:
+                r.inline = True
+        if not recs:
+            # figures only: a row continued from the line above, or a page number
+            recs = [Row(toks, line_no, kind="values", values=list(toks))]
+        for r in recs:
+            r.line = line_no
+            r.positional = True
+        recs[0].blank_before = blank
+        rows.extend(recs)
+        blank = False
+        i += 1
+    return rows

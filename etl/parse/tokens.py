@@ -1,0 +1,449 @@
+"""Typed tokens, and rows recovered from a stream of cells or words.
+
+Every rendering of a report (fixed-width text, HTML cells, whitespace-collapsed text,
+cells flattened one per line) is reduced to tokens: class designations, CUSIPs, figures,
+dates, markers and text. A row is a head token (a class or a label) followed by its values,
+so a header plus a stream of tokens in header order is enough to rebuild a table.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from etl.parse import classes as cls
+from etl.parse.dates import is_date, parse_date
+from etl.parse.numbers import GARBLED, NA, PCT, ZERO, Number, parse_number
+
+# Token kinds
+CLASS, CUSIP, VALUE, DATE, TEXT, MARKER = "class", "cusip", "value", "date", "text", "marker"
+
+_MARKER_RE = re.compile(
+    r"^(?:\((?:[ivxlc]{1,6}|[a-zA-Z]{1,2}|\d{1,2}|[IVXL]{1,5})\)|(?:[IVXL]{1,5}|[A-Z]|\d{1,2}|[a-z])\.|[ivx]{1,5})$"
+)
+_LEAD_MARKER_RE = re.compile(
+    r"^(?:\((?:[ivxlc]{1,6}|[a-zA-Z]{1,2}|\d{1,2})\)|(?:[IVXL]{1,5}|[A-Z]|\d{1,2})\.)\s+(?=\S)"
+)
+_SEPARATOR_RE = re.compile(r"^[-=_~*.\s]{3,}$")
+_CELL_SPLIT_RE = re.compile(r"\S+(?: \S+)*")
+_WORD_RE = re.compile(r"\S+")
+_DATEISH_LABEL_RE = re.compile(r"\b(?:date|dated|as of|period|through|ended|ending|from)\b[:\s]*$", re.I)
+_PUNCT_ONLY = frozenset({"$", "%", "(", ")", "($", "$(", "*", "\u2020"})
+
+
+@dataclass(slots=True)
+class Tok:
+    """One token with where it was printed.
+
+    ``start``/``end``: character columns (fixed-width) or grid columns (HTML); -1 when the
+    rendering kept no positions (collapsed or flattened text).
+    """
+
+    text: str
+    kind: str
+    start: int = -1
+    end: int = -1
+    line: int = 0
+    num: Number | None = None
+    klass: cls.ClassName | None = None
+    date: str | None = None
+    col: int | None = None
+
+    @property
+    def is_value(self) -> bool:
+        return self.kind in (VALUE, CUSIP, DATE)
+
+
+@dataclass(slots=True)
+class Row:
+    """A head (class or label) and its values, or a text-only row (header, title, note)."""
+
+    toks: list[Tok]
+    line: int = 0
+    table: int | None = None
+    row: int | None = None
+    positional: bool = True
+    blank_before: bool = False
+    page_break: bool = False
+    kind: str = ""  # "class", "label", "text", "values", "footnote", "blank"
+    head: Tok | None = None
+    values: list[Tok] = field(default_factory=list)
+    inline: bool = False
+    idx: int = 0  # 1-based position within its table
+
+    @property
+    def text(self) -> str:
+        return " ".join(t.text for t in self.toks)
+
+
+def _value_tok(text: str, start: int, end: int, line: int) -> Tok | None:
+    """A token for a figure, date, CUSIP or NA cell; None when it is text."""
+    t = text.strip()
+    if t in _PUNCT_ONLY:
+        return Tok(t, VALUE, start, end, line, None)
+    n = parse_number(t)
+    if n is not None:
+        return Tok(t, VALUE, start, end, line, n)
+    if cls.looks_like_cusip(t) and not t.isdigit():
+        return Tok(t, CUSIP, start, end, line)
+    if ("/" in t or "-" in t or " " in t) and is_date(t):
+        return Tok(t, DATE, start, end, line, date=parse_date(t))
+    return None
+
+
+def _figure_like(t: Tok) -> bool:
+    """A figure that cannot be a word of prose: grouped, with decimals, $, %, or a dash.
+    ("Item 5", "Pool 1", "Act of 1934" keep their numbers as words.)"""
+    n = t.num
+    if n is None or n.kind == NA:
+        return False
+    return n.grouped or n.dollar or n.kind in (PCT, ZERO, GARBLED) or bool(n.decimals) or n.negative
+
+
+def strip_lead_marker(text: str) -> str:
+    """'(i) Class A-1 Notes Balance' -> 'Class A-1 Notes Balance' (item numbering is noise)."""
+    prev = None
+    while prev != text:
+        prev = text
+        text = _LEAD_MARKER_RE.sub("", text, count=1)
+    return text
+
+
+@lru_cache(maxsize=1 << 15)
+def _classify(t: str) -> tuple[str, str, Number | None, cls.ClassName | None, str | None] | None:
+    """What a whole cell is, independent of where it was printed (cached)."""
+    if _MARKER_RE.match(t):
+        return (MARKER, t, None, None, None)
+    v = _value_tok(t, -1, -1, 0)
+    if v is not None:
+        return (v.kind, v.text, v.num, None, v.date)
+    if _SEPARATOR_RE.match(t):
+        return ("sep", t, None, None, None)
+    t2 = strip_lead_marker(t)
+    k = cls.class_label(t2)
+    if k is not None:
+        return (CLASS, t2, None, k, None)
+    if " " not in t2:
+        return (TEXT, t2, None, None, None)
+    return None
+
+
+# What a cell tokenises to, positions as offsets from the cell's start (``_END``: its end).
+_Shape = tuple[tuple[str, str, int, int, Number | None, cls.ClassName | None, str | None], ...]
+_END = 1 << 40  # stands for the cell's end column (given by the caller) in a cached shape
+
+
+@lru_cache(maxsize=1 << 15)
+def _cell_shape(text: str) -> _Shape:
+    """``_tokenize_cell`` of a cell printed at column 0 (cached: labels, headers and many
+    figures repeat across the lines and reports of a trustee). Every position the tokenizer
+    computes is the cell's start plus an offset that depends on the text alone, so one
+    shape serves the cell wherever it is printed."""
+    return tuple((t.text, t.kind, t.start, t.end, t.num, t.klass, t.date)
+                 for t in _tokenize_cell(text, 0, 0, _END))
+
+
+def tokenize_cell(text: str, start: int = -1, line: int = 0, end: int | None = None) -> list[Tok]:
+    """Tokens of one cell: a fixed-width cell (2+ spaces around it) or one HTML/pipe cell."""
+    if start < 0:
+        return _tokenize_cell(text, start, line, end)
+    e = end if end is not None else start + len(text)
+    return [Tok(tx, kind, start + a, e if b == _END else start + b, line, num, klass, date)
+            for tx, kind, a, b, num, klass, date in _cell_shape(text)]
+
+
+def _tokenize_cell(text: str, start: int, line: int, end: int | None) -> list[Tok]:
+    """The tokenizer itself; ``tokenize_cell`` serves positioned cells from its cache."""
+    t = text.strip()
+    if not t:
+        return []
+    e = end if end is not None else (start + len(text) if start >= 0 else -1)
+    c = _classify(t)
+    if c is not None:
+        kind, txt, num, klass, date = c
+        if kind == "sep":
+            return []
+        return [Tok(txt, kind, start, e, line, num, klass, date)]
+    t2 = strip_lead_marker(t)
+    words = list(_WORD_RE.finditer(text))
+    if len(words) > 1:
+        # Trailing figures glued to a label with single spaces: "Gross Interest 2,803,797".
+        vals: list[Tok] = []
+        i = len(words)
+        while i > 0:
+            w = words[i - 1]
+            ws = start + w.start() if start >= 0 else -1
+            we = start + w.end() if start >= 0 else -1
+            vt = _value_tok(w.group(0), ws, we, line)
+            if vt is None or vt.kind == DATE:
+                break
+            vals.append(vt)
+            i -= 1
+        if vals and i == 0 and len(vals) > 1 and all(_figure_like(v) for v in vals):
+            return vals[::-1]  # figures one space apart: "150,000,000.00 140,000,000.00"
+        if vals and i > 0 and any(_figure_like(v) for v in vals):
+            head_text = text[: words[i - 1].end()].strip()
+            head = tokenize_cell(head_text, start + (len(text) - len(text.lstrip())) if start >= 0 else -1,
+                                 line, (start + words[i - 1].end()) if start >= 0 else -1)
+            return head + vals[::-1]
+        if len(words) == 2:
+            # "$ 1,234", "1,234 %", "( 1,234 )": one figure written with a space.
+            joined = words[0].group(0) + words[1].group(0)
+            v = _value_tok(joined, start, e, line)
+            if v is not None and v.num is not None:
+                return [v]
+    return [Tok(t2, TEXT, start, e, line)]
+
+
+def tokenize_fixed_line(line_text: str, line_no: int) -> list[Tok]:
+    """Cells of a fixed-width line: runs of text separated by two or more spaces."""
+    out: list[Tok] = []
+    append = out.append
+    for m in _CELL_SPLIT_RE.finditer(line_text):
+        # tokenize_cell(m.group(), m.start(), line_no, m.end()) inlined: the cell ends at m.end()
+        s = m.start()
+        for tx, kind, a, b, num, klass, date in _cell_shape(m.group()):
+            append(Tok(tx, kind, s + a, m.end() if b == _END else s + b, line_no, num, klass, date))
+    return merge_value_tokens(out)
+
+
+def tokenize_stream_text(text: str, line_no: int) -> list[Tok]:
+    """Words of whitespace-collapsed text: figures, CUSIPs and classes apart, other words in runs."""
+    words = [(m.group(0), m.start()) for m in _WORD_RE.finditer(text)]
+    kinds: list[Tok | None] = []
+    for w, s in words:
+        if _SEPARATOR_RE.match(w) and len(w) >= 2:
+            kinds.append(Tok(w, "sep", s, s + len(w), line_no))
+            continue
+        if w in ("-", "\u2014", "\u2013"):
+            kinds.append(Tok(w, VALUE, s, s + len(w), line_no, parse_number(w)))
+            continue
+        # "per $1,000" names a unit, not a figure
+        vt = None if kinds and words[len(kinds) - 1][0].lower() == "per" else _value_tok(w, s, s + len(w), line_no)
+        kinds.append(vt)
+    out: list[Tok] = []
+    run: list[tuple[str, int]] = []
+
+    def flush() -> None:
+        if run:
+            txt = " ".join(w for w, _ in run)
+            out.append(Tok(txt, TEXT, run[0][1], run[-1][1] + len(run[-1][0]), line_no))
+            run.clear()
+
+    n = len(words)
+    for i, (w, s) in enumerate(words):
+        k = kinds[i]
+        if k is not None and k.kind == "sep":
+            flush()
+            continue
+        if k is not None:
+            # A lone "-" between separators is part of a rule line, not a zero.
+            if k.num is not None and k.num.kind == ZERO and i + 1 < n and kinds[i + 1] is not None \
+                    and kinds[i + 1].kind == "sep":  # type: ignore[union-attr]
+                flush()
+                continue
+            flush()
+            out.append(k)
+            continue
+        nxt = kinds[i + 1] if i + 1 < n else None
+        desig = cls.bare_designation(w)
+        if desig is not None and nxt is not None and nxt.kind in (CUSIP, VALUE) and nxt.kind != "sep":
+            flush()
+            out.append(Tok(w, CLASS, s, s + len(w), line_no, klass=desig))
+            continue
+        run.append((w, s))
+    flush()
+    for t in out:
+        t.start = t.end = -1
+    return merge_value_tokens(out)
+
+
+def merge_value_tokens(toks: list[Tok]) -> list[Tok]:
+    """Join figures split over cells: '$' + '1,234', '(23,329,616.20' + ')', '4.500' + '%'."""
+    for t in toks:
+        if t.num is None and t.kind == VALUE:
+            break  # a lone '$', '(', ')', '%', ... to join or drop
+    else:
+        return list(toks)  # nothing to join (most lines)
+    out: list[Tok] = []
+    i = 0
+    n = len(toks)
+    while i < n:
+        t = toks[i]
+        if t.kind == VALUE and t.num is None and t.text in ("$", "($", "$(", "("):
+            # A currency sign or an opening parenthesis in its own cell.
+            if i + 1 < n and toks[i + 1].kind == VALUE and toks[i + 1].num is not None:
+                nxt = toks[i + 1]
+                raw = t.text + nxt.text
+                num = parse_number(raw) or nxt.num
+                out.append(Tok(raw, VALUE, t.start, nxt.end, nxt.line, num, col=nxt.col))
+                i += 2
+                continue
+            i += 1
+            continue
+        if t.kind == VALUE and t.num is None and t.text in (")", "%", "*", "\u2020"):
+            if out and out[-1].kind == VALUE and out[-1].num is not None:
+                prev = out[-1]
+                raw = prev.text + t.text
+                num = parse_number(raw)
+                if num is not None:
+                    # the closing mark's own cell does not widen the figure's column
+                    out[-1] = Tok(raw, VALUE, prev.start, prev.end, prev.line, num, col=prev.col)
+            i += 1
+            continue
+        out.append(t)
+        i += 1
+    return out
+
+
+def value_type(t: Tok) -> str:
+    """Coarse type of a value token for matching it to a column."""
+    if t.kind == CUSIP:
+        return "cusip"
+    if t.kind == DATE:
+        return "date"
+    if t.kind == TEXT:
+        return "text"
+    n = t.num
+    if n is None:
+        return "text"
+    if n.kind == PCT:
+        return "pct"
+    if n.kind == ZERO:
+        return "zero"
+    if n.kind == NA:
+        return "na"
+    if n.kind == GARBLED:
+        return "garbled"
+    if n.dollar or n.grouped or n.negative:
+        return "amount"
+    if n.decimals and n.decimals >= 4:
+        return "fraction"
+    return "plain"
+
+
+def is_dateish_label(text: str) -> bool:
+    return bool(_DATEISH_LABEL_RE.search(text.strip().rstrip(":")) or text.strip().lower().endswith("date:"))
+
+
+def split_records(toks: list[Tok], positional: bool) -> list[Row]:
+    """Rows recovered from a stream: a class or label starts a row, figures follow it.
+
+    Markers ('(a)', 'iv', 'C.') end the current row; text between rows is kept as a
+    text-only row (a header or a title). A class designation immediately followed by a
+    marker was itself a marker ('C | i | A-1 Notes').
+    """
+    simple = _split_simple(toks, positional)
+    if simple is not None:
+        return simple
+    rows: list[Row] = []
+    cur: Row | None = None
+    pending: list[Tok] = []
+
+    def close() -> None:
+        nonlocal cur
+        if cur is not None:
+            if cur.kind == CLASS and not cur.values:
+                pending.append(Tok(cur.head.text, TEXT, cur.head.start, cur.head.end, cur.head.line))  # type: ignore[union-attr]
+            else:
+                rows.append(cur)
+        cur = None
+
+    def flush_pending() -> None:
+        if pending:
+            rows.append(Row(list(pending), pending[0].line, positional=positional, kind="text"))
+            pending.clear()
+
+    for t in toks:
+        if t.kind == MARKER:
+            if cur is not None and cur.kind == CLASS and not cur.values:
+                cur = None  # "C" before "i" was an outline letter, not class C
+                continue
+            close()
+            continue
+        if t.kind == CLASS:
+            if cur is not None and cur.kind == CLASS and not _has_figures(cur) and cur.values \
+                    and all(v.kind == CUSIP for v in cur.values) and len(t.text) <= 4:
+                cur.values.append(Tok(t.text, TEXT, t.start, t.end, t.line))  # description after CUSIP
+                continue
+            close()
+            # pending text is flushed only once this class row gets a figure: a class
+            # name with nothing after it is a heading and joins the text around it
+            cur = Row([t], t.line, positional=positional, kind=CLASS, head=t)
+            continue
+        if t.kind == TEXT:
+            if cur is not None and cur.kind == CLASS and not _has_figures(cur) and len(t.text) <= 12 \
+                    and " " not in t.text and (cur.values or len(t.text) <= 4):
+                if not cur.values:
+                    flush_pending()
+                cur.values.append(t)  # SEN / IO / SUB / RES description column
+                cur.toks.append(t)
+                continue
+            close()
+            pending.append(t)
+            continue
+        # a value, CUSIP or date
+        if t.kind == DATE and cur is None:
+            label = pending[-1].text if pending else ""
+            if not is_dateish_label(label):
+                pending.append(Tok(t.text, TEXT, t.start, t.end, t.line, date=t.date))
+                continue
+        if cur is None:
+            if not pending:
+                continue  # a figure with nothing to say what it is (page number)
+            label = pending.pop()
+            flush_pending()
+            cur = Row([label], label.line, positional=positional, kind="label", head=label)
+        elif cur.kind == CLASS and not cur.values:
+            flush_pending()
+        cur.values.append(t)
+        cur.toks.append(t)
+    close()
+    flush_pending()
+    return rows
+
+
+_FIGURE_KINDS = frozenset({VALUE, CUSIP, DATE})
+
+
+def _split_simple(toks: list[Tok], positional: bool) -> list[Row] | None:
+    """What ``split_records`` makes of the shapes most lines have, without its state
+    machine: all text (one text row), or one class or label followed by figures only (one
+    row). None for any other shape, which the general loop handles.
+
+    A label whose first figure is a date, and a class with no figure, take the general
+    path: there the date may be text and the class a heading.
+    """
+    if not toks:
+        return []
+    head = toks[0]
+    kind = head.kind
+    if kind == TEXT:
+        rest = toks[1:]
+        if not rest:
+            return [Row([head], head.line, positional=positional, kind="text")]
+        k1 = rest[0].kind
+        if k1 == TEXT:
+            for t in rest:
+                if t.kind != TEXT:
+                    return None
+            return [Row(list(toks), head.line, positional=positional, kind="text")]
+        if k1 == DATE:
+            return None
+        row_kind = "label"
+    elif kind == CLASS:
+        rest = toks[1:]
+        if not rest:
+            return None
+        row_kind = CLASS
+    else:
+        return None
+    for t in rest:
+        if t.kind not in _FIGURE_KINDS:
+            return None
+    return [Row(list(toks), head.line, positional=positional, kind=row_kind, head=head, values=rest)]
+
+
+def _has_figures(row: Row) -> bool:
+    return any(v.kind in (VALUE, DATE) for v in row.values)

@@ -1,0 +1,481 @@
+"""The pipeline's stages as plain functions: each Airflow task calls exactly one of them, and the
+CLI (``edgar-etl``) and the benchmark call the same ones in-process.
+
+discover -> fetch (batches, parallel) -> parse (batches, parallel; writes staged files)
+         -> stage (single writer) -> validate (single writer) -> publish (single writer)
+
+Workers never open the warehouse: fetch and parse hand their results to the load steps as
+JSON-lines files under ``data/staged/{run}/``; only stage/validate/publish write, one at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import time
+import traceback
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from etl.config import Settings
+from etl.log import filing_logger
+
+log = logging.getLogger("etl.pipeline")
+
+_SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def safe_run_id(run_id: str) -> str:
+    """A run id usable as a folder name (Airflow's contain ':' and '+').
+
+    ``.`` and ``..`` survive the character filter but name the staging folder itself or its
+    parent, so an all-dots id becomes ``run`` too.
+    """
+    safe = _SAFE.sub("_", run_id)[:120]
+    return safe if safe.strip(".") else "run"
+
+
+def _as_dict(obj: Any) -> dict[str, Any]:
+    if isinstance(obj, dict):
+        return dict(obj)
+    if is_dataclass(obj):
+        return asdict(obj)
+    return dict(vars(obj))
+
+
+def _jsonable(d: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(json.dumps(d, default=str))
+
+
+# --------------------------------------------------------------------------- discover
+def discover(
+    settings: Settings,
+    *,
+    day: date | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    ciks: Sequence[int] | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """ABS filings to process: one EDGAR day (nightly), a date range, or given CIKs (backfill)."""
+    from etl.edgar import discovery
+    from etl.edgar.client import EdgarClient
+
+    with EdgarClient(settings) as client:
+        if ciks:
+            entries = discovery.discover_ciks(client, list(ciks), start=start, end=end)
+        elif day is not None:
+            entries = discovery.discover_day(client, day)
+        elif start is not None and end is not None:
+            entries = discovery.discover_range(client, start, end)
+        else:
+            raise ValueError("discover needs a day, a start/end range, or CIKs")
+        entries = discovery.filter_abs(client, entries)
+    out = sorted((_jsonable(_as_dict(e)) for e in entries), key=lambda e: (e["date_filed"], e["accession"]))
+    seen: set[str] = set()
+    unique = []
+    for e in out:  # a filing listed under several filers appears once
+        if e["accession"] not in seen:
+            seen.add(e["accession"])
+            unique.append(e)
+    log.info("discovered %d ABS filings", len(unique))
+    return unique[:limit] if limit else unique
+
+
+def plan_batches(entries: Sequence[dict[str, Any]], batch_size: int = 200) -> list[list[dict[str, Any]]]:
+    """Split work into batches so Airflow maps over tens, not tens of thousands, of tasks."""
+    size = max(1, batch_size)
+    return [list(entries[i : i + size]) for i in range(0, len(entries), size)]
+
+
+# ------------------------------------------------------------------------------ fetch
+def fetch_batch(settings: Settings, entries: Sequence[dict[str, Any]], run_id: str) -> list[dict[str, Any]]:
+    """Land each filing in the raw store (skipping those already held); never raises per filing."""
+    from etl.edgar.client import EdgarBlocked, EdgarClient
+    from etl.edgar.rawstore import RawStore, fetch_filing
+
+    store = RawStore(settings)
+    results: list[dict[str, Any]] = []
+    with EdgarClient(settings) as client:
+        blocked: str | None = None
+        for entry in entries:
+            flog = filing_logger(log, entry.get("cik"), entry.get("accession"))
+            rec = {**entry, "status": "fetched", "error_kind": None, "reason": None}
+            if blocked:
+                rec.update(status="fetch_failed", error_kind="blocked", reason=blocked)
+                results.append(rec)
+                continue
+            try:
+                res = _as_dict(fetch_filing(client, store, _entry_obj(entry)))
+                rec.update({k: str(v) if isinstance(v, Path) else v for k, v in res.items()})
+                rec["status"] = "fetched"
+            except EdgarBlocked as exc:
+                # The SEC blocks an over-limit client for ~10 minutes: stop, record, do not retry.
+                blocked = f"EDGAR refused further requests: {exc}"
+                rec.update(status="fetch_failed", error_kind="blocked", reason=blocked)
+                flog.error("fetch stopped: %s", blocked)
+            except Exception as exc:  # noqa: BLE001 - every failure is recorded with its reason
+                rec.update(status="fetch_failed", error_kind=type(exc).__name__, reason=str(exc)[:2000])
+                flog.warning("fetch failed: %s: %s", type(exc).__name__, exc)
+            results.append(_jsonable(rec))
+    return results
+
+
+def _entry_obj(entry: dict[str, Any]) -> Any:
+    from etl.edgar.discovery import IndexEntry
+
+    fields = IndexEntry.__dataclass_fields__
+    kwargs = {k: v for k, v in entry.items() if k in fields}
+    if "date_filed" in kwargs and isinstance(kwargs["date_filed"], str):
+        kwargs["date_filed"] = date.fromisoformat(kwargs["date_filed"][:10])
+    return IndexEntry(**kwargs)
+
+
+# ------------------------------------------------------------------------------ parse
+def parse_filing(settings: Settings, fetched: dict[str, Any]) -> dict[str, Any]:
+    """One staged record: the envelope header and the parsed report of a raw filing."""
+    from etl.edgar.rawstore import RawStore
+    from etl.edgar.sgml import parse_submission
+    from etl.parse import parse_bytes
+
+    store = RawStore(settings)
+    data = store.get(int(fetched["cik"]), fetched["accession"])
+    sub = parse_submission(data)
+    header = header_record(sub, fetched)
+    parsed = parse_bytes(data, path=str(store.path_for(int(fetched["cik"]), fetched["accession"])))
+    # The filing's identity is the validated key it was fetched under, never what its (untrusted)
+    # envelope claims: a header naming another accession would key the staged rows apart from
+    # raw_filing/etl_status, and two such filings would collide and abort the whole stage.
+    claimed = parsed.get("accession")
+    parsed["accession"] = fetched["accession"]
+    if claimed and claimed != fetched["accession"]:
+        parsed.setdefault("warnings", []).append(
+            f"envelope header names accession {claimed}; kept {fetched['accession']}, the one it was fetched as")
+    parsed["cik"] = parsed.get("cik") or int(fetched["cik"])
+    parsed["form_type"] = parsed.get("form_type") or header["form_type"]
+    parsed["filed_date"] = parsed.get("filed_date") or header["filed_date"]
+    parsed["deal_name"] = parsed.get("deal_name") or header["company_name"]
+    return {"fetch": fetched, "header": header, "parsed": parsed}
+
+
+def header_record(sub: Any, fetched: dict[str, Any]) -> dict[str, Any]:
+    """The envelope facts kept in ``filing_header``."""
+    h = sub.header
+    filers = list(getattr(h, "filers", []) or [])
+    main = next((f for f in filers if int(getattr(f, "cik", 0) or 0) == int(fetched["cik"])), filers[0] if filers else None)
+    docs = [
+        {"type": d.type, "sequence": d.sequence, "filename": d.filename, "description": d.description,
+         "binary": bool(getattr(d, "is_binary", False) or getattr(d, "binary", False))}
+        for d in sub.documents
+    ]
+    return _jsonable({
+        "accession": fetched["accession"],
+        "cik": int(fetched["cik"]),
+        "form_type": getattr(h, "form_type", None) or fetched.get("form_type"),
+        "period_of_report": getattr(h, "period_of_report", None),
+        "filed_date": getattr(h, "filed_date", None) or fetched.get("date_filed"),
+        "company_name": (getattr(main, "name", None) if main else None) or fetched.get("company"),
+        "sic": getattr(main, "sic", None) if main else None,
+        "file_number": getattr(main, "file_number", None) if main else None,
+        "document_count": len(docs),
+        "documents_json": json.dumps(docs),
+    })
+
+
+def parse_batch(settings: Settings, fetched: Sequence[dict[str, Any]], run_id: str, batch: int = 0) -> str:
+    """Parse a batch of fetched filings into one staged JSON-lines file; returns its path."""
+    out_dir = settings.staging_dir / safe_run_id(run_id)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / f"batch-{batch:05d}.jsonl"
+    tmp = target.with_suffix(f".{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        for rec in fetched:
+            flog = filing_logger(log, rec.get("cik"), rec.get("accession"))
+            if rec.get("status") != "fetched":
+                fh.write(json.dumps({"fetch": rec}) + "\n")
+                continue
+            try:
+                out = parse_filing(settings, rec)
+                perr = out["parsed"].get("error")
+                if perr:
+                    flog.warning("parse: %s", perr)
+            except Exception as exc:  # noqa: BLE001 - recorded, never lost
+                out = {"fetch": rec, "parse_error": {"kind": type(exc).__name__, "reason": str(exc)[:2000],
+                                                     "trace": traceback.format_exc(limit=5)}}
+                flog.error("parse crashed: %s: %s", type(exc).__name__, exc)
+            fh.write(json.dumps(out, default=str) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, target)
+    return str(target)
+
+
+def iter_staged(paths: Iterable[str]) -> Iterable[dict[str, Any]]:
+    for p in paths:
+        with open(p, encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    yield json.loads(line)
+
+
+# ---------------------------------------------------------------- stage (single writer)
+def stage(settings: Settings, staged_paths: Sequence[str], run_id: str) -> dict[str, Any]:
+    """Record manifests and replace staged rows of every filing of the run, one transaction."""
+    from etl.warehouse import db, staging
+
+    counts = {"fetched": 0, "fetch_failed": 0, "parsed": 0, "parse_failed": 0}
+    accessions: list[str] = []
+    with db.writer(settings) as con:
+        _load_reference(con)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            batch: list[dict[str, Any]] = []
+            for rec in iter_staged(staged_paths):
+                f = rec["fetch"]
+                acc, cik = f["accession"], int(f["cik"])
+                if f.get("status") != "fetched":
+                    counts["fetch_failed"] += 1
+                    con.execute("INSERT OR REPLACE INTO fetch_log VALUES (?, ?, ?, ?, ?, ?)",
+                                [acc, cik, f.get("url") or f.get("filename"), run_id, f.get("error_kind"), f.get("reason")])
+                    _status(con, acc, cik, "fetch", "failed", f.get("reason"), run_id)
+                    continue
+                counts["fetched"] += 1
+                con.execute(
+                    "INSERT OR REPLACE INTO raw_filing VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [acc, cik, f.get("form_type"), f.get("company"), f.get("date_filed"),
+                     f.get("url"), f.get("path") or f.get("raw_path"), f.get("sha256"), f.get("size") or f.get("size_bytes") or 0],
+                )
+                if "parse_error" in rec:
+                    counts["parse_failed"] += 1
+                    pe = rec["parse_error"]
+                    con.execute("INSERT OR REPLACE INTO pipeline_error VALUES (?, ?, 'parse', ?, ?, ?)",
+                                [acc, cik, run_id, pe["kind"], pe["reason"]])
+                    _status(con, acc, cik, "parse", "failed", f"{pe['kind']}: {pe['reason']}", run_id)
+                    continue
+                h = rec["header"]
+                con.execute(
+                    "INSERT OR REPLACE INTO filing_header VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [h["accession"], h["cik"], h["form_type"], h["period_of_report"], h["filed_date"],
+                     h["company_name"], h["sic"], h["file_number"], h["document_count"], h["documents_json"]],
+                )
+                parsed = rec["parsed"]
+                too_wide = staging.out_of_range(parsed)
+                if too_wide:  # one bad figure fails its filing, not the run's transaction
+                    counts["parse_failed"] += 1
+                    con.execute("INSERT OR REPLACE INTO pipeline_error VALUES (?, ?, 'stage', ?, ?, ?)",
+                                [acc, cik, run_id, "out_of_range", too_wide])
+                    _status(con, acc, cik, "stage", "failed", f"out_of_range: {too_wide}", run_id)
+                    continue
+                batch.append(parsed)
+                counts["parsed"] += 1
+                accessions.append(acc)
+                if parsed.get("kind") == "unknown" or parsed.get("error"):
+                    _status(con, acc, cik, "parse", "no_report", parsed.get("error") or "no report found", run_id)
+                else:
+                    _status(con, acc, cik, "parse", "parsed", None, run_id)
+                if len(batch) >= 500:
+                    staging.replace_staged(con, batch)
+                    batch = []
+            if batch:
+                staging.replace_staged(con, batch)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return {"run_id": run_id, "accessions": sorted(set(accessions)), **counts}
+
+
+def _status(con: Any, acc: str, cik: int, stage_name: str, status: str, reason: str | None, run_id: str) -> None:
+    con.execute("INSERT OR REPLACE INTO etl_status VALUES (?, ?, ?, ?, ?, ?)",
+                [acc, cik, stage_name, status, reason, run_id])
+
+
+def _load_reference(con: Any) -> None:
+    """Reference data shipped with the project (servicing criteria of both eras)."""
+    try:
+        from etl.annual import load_criteria
+    except ImportError:
+        return
+    rows = [(c["framework"], c["code"], c.get("section"), c.get("description")) for c in load_criteria()]
+    con.execute("DELETE FROM ref_servicing_criterion")
+    if rows:
+        con.executemany("INSERT INTO ref_servicing_criterion VALUES (?, ?, ?, ?)", rows)
+
+
+# ------------------------------------------------------------- validate (single writer)
+def validate(settings: Settings, accessions: Sequence[str], run_id: str,
+             as_of: datetime | None = None) -> dict[str, Any]:
+    """Run the data-quality suites on the run's filings; quarantine those with an error.
+
+    ``as_of`` stamps the results (the run's logical time in Airflow), so re-running the same
+    run writes identical rows.
+    """
+    from etl.quality import validate_staged
+    from etl.warehouse import db
+
+    with db.writer(settings) as con:
+        accessions = _with_dependents(con, accessions)
+        results = validate_staged(con, list(accessions), run_id=run_id, data_dir=settings.data_dir,
+                                  checked_at=as_of)
+        status = dict(con.execute(
+            "SELECT accession, status FROM dq_filing_status WHERE accession IN (SELECT unnest(?::VARCHAR[]))",
+            [list(accessions)]).fetchall())
+        con.execute("BEGIN TRANSACTION")
+        for acc, st in status.items():
+            if st == "fail":
+                reasons = con.execute("SELECT reasons FROM dq_filing_status WHERE accession = ?", [acc]).fetchone()[0]
+                con.execute("UPDATE etl_status SET stage = 'validate', status = 'quarantined', reason = ?, run_id = ? "
+                            "WHERE accession = ?", [str(reasons)[:2000], run_id, acc])
+            else:
+                con.execute("UPDATE etl_status SET stage = 'validate', status = ?, reason = NULL, run_id = ? "
+                            "WHERE accession = ? AND status IN ('parsed', 'quarantined', 'validated', 'loaded', 'warn')",
+                            ["validated" if st == "pass" else "warn", run_id, acc])
+        con.execute("COMMIT")
+    summary = {"checked": len(status), "pass": 0, "warn": 0, "fail": 0}
+    for st in status.values():
+        summary[st] = summary.get(st, 0) + 1
+    summary["check_rows"] = len(results)
+    summary["quarantined"] = sorted(a for a, s in status.items() if s == "fail")
+    return summary
+
+
+def _with_dependents(con: Any, accessions: Sequence[str]) -> list[str]:
+    """The batch plus the filings whose checks depend on it: a month arriving late changes the
+    continuity checks of the deal's following report, and any month changes the completeness
+    check of the deal's 10-Ks. Re-validating them keeps every verdict current."""
+    if not accessions:
+        return []
+    rows = con.execute("""
+        WITH batch AS (
+            SELECT r.accession, r.cik, r.distribution_date FROM stg_report AS r
+            WHERE r.accession IN (SELECT unnest(?::VARCHAR[]))
+        ),
+        following AS (  -- the next reported month of the same deal
+            SELECT DISTINCT n.accession FROM batch AS b
+            JOIN stg_report AS n ON n.cik = b.cik AND n.kind = 'distribution_report'
+             AND n.distribution_date = (SELECT min(x.distribution_date) FROM stg_report AS x
+                                        WHERE x.cik = b.cik AND x.kind = 'distribution_report'
+                                          AND x.distribution_date > b.distribution_date)
+        ),
+        annual AS (
+            SELECT DISTINCT a.accession FROM stg_annual_report AS a WHERE a.cik IN (SELECT cik FROM batch)
+        )
+        SELECT accession FROM batch UNION SELECT accession FROM following UNION SELECT accession FROM annual
+    """, [list(accessions)]).fetchall()
+    return sorted({r[0] for r in rows} | set(accessions))
+
+
+# -------------------------------------------------------------- publish (single writer)
+def publish(settings: Settings, run_id: str) -> dict[str, Any]:
+    """Build dimensions, facts and marts into a fresh copy and swap it in for readers."""
+    from etl.warehouse import db
+
+    with db.writer(settings) as con:
+        con.execute("UPDATE etl_status SET stage = 'load', status = 'loaded', run_id = ? "
+                    "WHERE status IN ('validated', 'warn', 'released')", [run_id])
+    path = db.publish(settings)
+    con = db.reader(settings)
+    try:
+        counts = dict(con.execute("""
+            SELECT 'filings', count(*) FROM dim_filing UNION ALL
+            SELECT 'deals', count(*) FROM dim_deal UNION ALL
+            SELECT 'class_rows', count(*) FROM fct_class_distribution UNION ALL
+            SELECT 'pool_rows', count(*) FROM fct_pool_period UNION ALL
+            SELECT 'quarantined', count(*) FROM dq_filing_status WHERE status = 'fail'
+        """).fetchall())
+    finally:
+        con.close()
+    return {"warehouse": str(path), **counts}
+
+
+# ------------------------------------------------------ re-validate and release after a fix
+def reprocess(settings: Settings, accessions: Sequence[str] | None, run_id: str) -> dict[str, Any]:
+    """Re-parse held filings from the raw store, re-validate and publish (after a parser fix).
+
+    With no accessions: every filing that is quarantined, or failed in parse or validate.
+    """
+    from etl.warehouse import db
+
+    with db.writer(settings) as con:
+        if accessions:
+            wanted = list(accessions)
+        else:
+            wanted = [r[0] for r in con.execute(
+                "SELECT accession FROM etl_status WHERE status IN ('quarantined', 'failed', 'no_report') "
+                "AND stage IN ('parse', 'validate') ORDER BY accession").fetchall()]
+        rows = con.execute(
+            "SELECT accession, cik, form_type, company_name, date_filed, source_url, raw_path, sha256, size_bytes "
+            "FROM raw_filing WHERE accession IN (SELECT unnest(?::VARCHAR[]))", [wanted]).fetchall()
+    missing = sorted(set(wanted) - {r[0] for r in rows})
+    fetched = [{"accession": r[0], "cik": r[1], "form_type": r[2], "company": r[3], "date_filed": str(r[4]),
+                "url": r[5], "path": r[6], "sha256": r[7], "size": r[8], "status": "fetched"} for r in rows]
+    if not fetched:
+        return {"reprocessed": 0, "missing_from_raw": missing}
+    staged = parse_batch(settings, fetched, run_id, batch=0)
+    st = stage(settings, [staged], run_id)
+    dq = validate(settings, st["accessions"], run_id)
+    pub = publish(settings, run_id)
+    return {"reprocessed": len(fetched), "missing_from_raw": missing, "validate": dq, "publish": pub}
+
+
+def release(settings: Settings, accessions: Sequence[str], reason: str, released_by: str,
+            run_id: str) -> dict[str, Any]:
+    """An operator lets quarantined filings into the facts. The release is recorded in dq_override
+    (never deleted; revoking keeps the row) and the failed checks stay in dq_check_result."""
+    from etl import quality
+    from etl.warehouse import db
+
+    with db.writer(settings) as con:
+        known = {r[0] for r in con.execute(
+            "SELECT accession FROM stg_report WHERE accession IN (SELECT unnest(?::VARCHAR[]))",
+            [list(accessions)]).fetchall()}
+        con.execute("BEGIN TRANSACTION")
+        for acc in sorted(known):
+            quality.release(con, acc, reason, released_by)
+            con.execute("UPDATE etl_status SET stage = 'validate', status = 'released', reason = ?, run_id = ? "
+                        "WHERE accession = ?", [reason, run_id, acc])
+        con.execute("COMMIT")
+    pub = publish(settings, run_id)
+    return {"released": sorted(known), "unknown": sorted(set(accessions) - known), "publish": pub}
+
+
+# ---------------------------------------------------------------- in-process runner
+def run(
+    settings: Settings,
+    entries: Sequence[dict[str, Any]],
+    run_id: str,
+    batch_size: int = 200,
+    progress: Any = None,
+) -> dict[str, Any]:
+    """The whole pipeline in one process, through the same functions the DAGs call."""
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    staged: list[str] = []
+    fetched_total = 0
+    for i, batch in enumerate(plan_batches(entries, batch_size)):
+        t = time.perf_counter()
+        fetched = fetch_batch(settings, batch, run_id)
+        timings["fetch"] = timings.get("fetch", 0.0) + time.perf_counter() - t
+        t = time.perf_counter()
+        staged.append(parse_batch(settings, fetched, run_id, batch=i))
+        timings["parse"] = timings.get("parse", 0.0) + time.perf_counter() - t
+        fetched_total += len(batch)
+        if progress is not None:
+            progress(len(batch))
+    t = time.perf_counter()
+    staged_summary = stage(settings, staged, run_id)
+    timings["stage"] = time.perf_counter() - t
+    t = time.perf_counter()
+    dq = validate(settings, staged_summary["accessions"], run_id)
+    timings["validate"] = time.perf_counter() - t
+    t = time.perf_counter()
+    pub = publish(settings, run_id)
+    timings["load"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - t0
+    return {"discovered": len(entries), "stage": staged_summary, "validate": dq, "publish": pub,
+            "timings_s": {k: round(v, 3) for k, v in timings.items()}}

@@ -1,0 +1,226 @@
+"""Validate staged filings: residual views -> Great Expectations suites -> ``dq_check_result``.
+
+The arithmetic of every identity lives in SQL (``sql/quality/dq_*.sql``), so analysts can query the
+same residuals the pipeline judged; GX decides pass/fail from those rows, one DataFrame per suite for
+the whole batch of filings, and renders Data Docs. A filing with a failed ``error`` check is
+quarantined by ``dq_filing_status`` until a re-validation passes or an operator releases it.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from etl.quality.gx_runner import ROW_ID, run_suites
+from etl.quality.suites import Suite, SuiteError, checks_by_name, load_suites
+
+#: Columns every dq_ view returns, in order (the contract between sql/quality and this module).
+VIEW_COLUMNS: tuple[str, ...] = (
+    "accession", "check_name", "severity", "scope", "class", "pool", "bucket", "section", "measure",
+    "observed", "expected", "residual", "tolerance", "abs_residual", "applicable", "detail",
+)
+RESULT_COLUMNS: tuple[str, ...] = (
+    "run_id", "accession", "check_name", "suite", "severity", "scope", "class", "pool", "bucket", "section",
+    "measure", "observed", "expected", "residual", "tolerance", "status", "detail", "checked_at",
+)
+SCOPE_KEYS: tuple[str, ...] = ("class", "pool", "bucket", "section", "measure")
+STATUSES: tuple[str, ...] = ("pass", "fail", "warn", "not_applicable")
+
+
+def new_run_id(prefix: str = "dq") -> str:
+    """A run id for callers without one of their own (the DAG passes its Airflow run id)."""
+    return f"{prefix}-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+
+
+def _clean(value: Any) -> Any:
+    """NaN/NA from pandas back to None, numpy scalars to Python, so rows serialise and insert as NULL."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):
+        return _clean(value.item())
+    return value
+
+
+def _batch_frame(con: duckdb.DuckDBPyConnection, suite: Suite) -> pd.DataFrame:
+    columns = ", ".join(f'"{c}"' for c in VIEW_COLUMNS)
+    union = " UNION ALL ".join(
+        f"SELECT {columns} FROM {view} WHERE accession IN (SELECT accession FROM _dq_batch)"
+        for view in suite.views
+    )
+    frame = con.execute(
+        f"SELECT * FROM ({union}) ORDER BY accession, check_name, scope, class, pool, bucket, section, measure"
+    ).df()
+    frame.insert(0, ROW_ID, range(len(frame)))
+    unknown = set(frame["check_name"]) - {c.name for c in suite.checks}
+    if unknown:
+        raise SuiteError(f"{suite.path.name}: views emit checks without an expectation: {sorted(unknown)}")
+    return frame
+
+
+def _status(applicable: bool, flagged: bool, severity: str) -> str:
+    if not applicable:
+        return "not_applicable"
+    if flagged:
+        return "fail" if severity == "error" else "warn"
+    return "pass"
+
+
+def _begin(con: duckdb.DuckDBPyConnection) -> bool:
+    """Open a transaction unless the caller already holds one; returns whether we own it."""
+    try:
+        con.execute("BEGIN TRANSACTION")
+    except duckdb.TransactionException:
+        return False
+    return True
+
+
+def _write(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:
+    frame = pd.DataFrame(rows, columns=list(RESULT_COLUMNS), dtype=object)
+    own = _begin(con)
+    try:
+        con.execute("DELETE FROM dq_check_result WHERE accession IN (SELECT accession FROM _dq_batch)")
+        if rows:
+            con.register("_dq_rows", frame)
+            casts = {"observed": "DOUBLE", "expected": "DOUBLE", "residual": "DOUBLE", "tolerance": "DOUBLE",
+                     "checked_at": "TIMESTAMP"}
+            select = ", ".join(f'CAST("{c}" AS {casts.get(c, "VARCHAR")}) AS "{c}"' for c in RESULT_COLUMNS)
+            con.execute(f"INSERT INTO dq_check_result BY NAME SELECT {select} FROM _dq_rows")
+            con.unregister("_dq_rows")
+        if own:
+            con.execute("COMMIT")
+    except BaseException:
+        if own:
+            con.execute("ROLLBACK")
+        raise
+
+
+def validate_staged(con: duckdb.DuckDBPyConnection, accessions: Iterable[str], run_id: str,
+                    data_dir: Path | None = None, checked_at: datetime | None = None) -> list[dict[str, Any]]:
+    """Check the staged rows of ``accessions``, record the outcome in ``dq_check_result``, return the rows.
+
+    ``con`` must hold the staged tables (plus the deal's earlier reports for the cross-period checks)
+    and the quality layer of ``sql/``. The filings' previous results are replaced, so re-running is
+    idempotent. With ``data_dir``, Great Expectations' Data Docs are rebuilt in ``data_dir/dq_docs``.
+    """
+    accs = sorted({str(a) for a in accessions})
+    if not accs:
+        return []
+    con.execute("CREATE OR REPLACE TEMP TABLE _dq_batch AS SELECT unnest(?::VARCHAR[]) AS accession", [accs])
+    batches = [(suite, _batch_frame(con, suite)) for suite in load_suites()]
+    batches = [(s, f) for s, f in batches if len(f)]
+    docs_dir = Path(data_dir) / "dq_docs" if data_dir is not None else None
+    flagged = run_suites(batches, run_id, docs_dir) if batches else {}
+    if checked_at is None:
+        checked_at = datetime.now(UTC)
+    if checked_at.tzinfo is not None:  # stored as naive UTC
+        checked_at = checked_at.astimezone(UTC).replace(tzinfo=None)
+    rows: list[dict[str, Any]] = []
+    for suite, frame in batches:
+        for rec in frame.to_dict("records"):
+            hit = rec[ROW_ID] in flagged.get((suite.name, rec["check_name"]), set())
+            row = {c: _clean(rec.get(c)) for c in RESULT_COLUMNS if c in rec}
+            row.update(run_id=run_id, suite=suite.name, checked_at=checked_at,
+                       status=_status(bool(rec["applicable"]), hit, rec["severity"]))
+            rows.append({c: row.get(c) for c in RESULT_COLUMNS})
+    _write(con, rows)
+    return rows
+
+
+def filing_status(con: duckdb.DuckDBPyConnection, accessions: Iterable[str]) -> list[dict[str, Any]]:
+    """``dq_filing_status`` rows of these filings (those validated at least once)."""
+    accs = sorted({str(a) for a in accessions})
+    cur = con.execute("SELECT * FROM dq_filing_status WHERE accession IN (SELECT unnest(?::VARCHAR[])) "
+                      "ORDER BY accession", [accs])
+    names = [d[0] for d in cur.description]
+    return [{k: _clean(v) for k, v in zip(names, r, strict=True)} for r in cur.fetchall()]
+
+
+def revalidate(con: duckdb.DuckDBPyConnection, accessions: Iterable[str], run_id: str | None = None,
+               data_dir: Path | None = None, parsed: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Re-check filings after a parser fix; returns their new ``dq_filing_status`` rows.
+
+    The main way out of quarantine: re-parse the raw filing with the fixed parser, pass the new
+    parsed dicts as ``parsed`` (their staged rows are replaced first), and the checks run again on
+    the corrected figures. Without ``parsed`` the current staged rows are re-checked (after a
+    change to the checks themselves, or once the previous month of the deal has been staged).
+    """
+    from etl.warehouse import staging
+
+    accs = sorted({str(a) for a in accessions} | {staging.accession_of(p) for p in parsed or []})
+    if parsed:
+        staging.replace_staged(con, parsed)
+    validate_staged(con, accs, run_id or new_run_id("revalidate"), data_dir)
+    return filing_status(con, accs)
+
+
+def release(con: duckdb.DuckDBPyConnection, accession: str, reason: str, released_by: str,
+            check_name: str | None = None) -> None:
+    """Release a quarantined filing (or one check of it) by an operator's decision, recorded in dq_override."""
+    if not (reason or "").strip() or not (released_by or "").strip():
+        raise ValueError("a release needs a reason and the operator's name (released_by)")
+    con.execute("INSERT INTO dq_override (accession, check_name, reason, released_by, released_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [accession, check_name, reason.strip(), released_by.strip(), datetime.now(UTC).replace(tzinfo=None)])
+
+
+def revoke_release(con: duckdb.DuckDBPyConnection, accession: str, check_name: str | None = None) -> int:
+    """Withdraw the active releases of a filing (or of one check); the rows stay for audit."""
+    cur = con.execute("UPDATE dq_override SET revoked_at = ? WHERE accession = ? AND revoked_at IS NULL "
+                      "AND check_name IS NOT DISTINCT FROM ? RETURNING accession",
+                      [datetime.now(UTC).replace(tzinfo=None), accession, check_name])
+    return len(cur.fetchall())
+
+
+def _scope(row: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"level": row["scope"]}
+    out.update({k: row[k] for k in SCOPE_KEYS if row.get(k) is not None})
+    return out
+
+
+def _filing_verdict(checks: list[dict[str, Any]], parse_error: Any) -> str:
+    if parse_error or any(c["status"] == "fail" for c in checks):
+        return "fail"
+    if any(c["status"] == "warn" for c in checks):
+        return "warn"
+    return "pass"
+
+
+def validate_parsed(parsed: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Validate parser output without a warehouse (``edgar-etl validate``): one result per parsed dict.
+
+    Builds a throw-away in-memory DuckDB with the macros, raw, staging and quality layers, stages the
+    filings and runs ``validate_staged``; filings of one deal validated together get the
+    cross-period checks too. A parse error makes the filing ``fail`` whatever the checks say.
+    """
+    from etl.warehouse import schema, staging
+
+    con = duckdb.connect()
+    try:
+        schema.apply(con, ("macros", "raw", "staging", "quality"))
+        staging.replace_staged(con, parsed)
+        rows = validate_staged(con, [staging.accession_of(p) for p in parsed], new_run_id("validate"))
+    finally:
+        con.close()
+    order = {name: (c.identity_number, name) for name, c in checks_by_name().items()}
+    by_acc: dict[str, list[dict[str, Any]]] = {}
+    for r in sorted(rows, key=lambda r: (order.get(r["check_name"], (99, r["check_name"])), str(r["class"] or ""),
+                                         str(r["pool"] or ""), str(r["section"] or ""), str(r["measure"] or ""))):
+        by_acc.setdefault(r["accession"], []).append(r)
+    out = []
+    for p in parsed:
+        acc = staging.accession_of(p)
+        checks = [{"name": r["check_name"], "severity": r["severity"], "status": r["status"], "scope": _scope(r),
+                   "residual": r["residual"], "tolerance": r["tolerance"], "observed": r["observed"],
+                   "expected": r["expected"], "detail": r["detail"]} for r in by_acc.get(acc, [])]
+        out.append({"path": p.get("path"), "accession": acc, "status": _filing_verdict(checks, p.get("error")),
+                    "error": p.get("error"), "checks": checks})
+    return out

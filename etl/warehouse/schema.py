@@ -1,0 +1,99 @@
+"""Apply the SQL models in ``sql/`` to a DuckDB connection, layer by layer, idempotently.
+
+Each file creates the object it is named after. Layers run in a fixed order; inside a layer a
+file may name what it needs with ``-- depends_on: a, b`` and is applied after those.
+State tables use ``CREATE TABLE IF NOT EXISTS``; derived models use ``CREATE OR REPLACE``,
+so applying the whole tree again is always safe.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
+
+#: Order of the layers. "state" layers hold data the loader writes; the rest are rebuilt.
+LAYERS: tuple[str, ...] = (
+    "macros", "raw", "staging", "quality", "intermediate", "dims", "facts", "marts", "views",
+)
+STATE_LAYERS: tuple[str, ...] = ("macros", "raw", "staging")
+
+_DEPENDS = re.compile(r"^--\s*depends_on:\s*(.+)$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    layer: str
+    path: Path
+    sql: str
+    depends_on: tuple[str, ...]
+
+
+def _sorted_layer(models: list[Model]) -> list[Model]:
+    by_name = {m.name: m for m in models}
+    done: set[str] = set()
+    out: list[Model] = []
+
+    def visit(m: Model, stack: tuple[str, ...]) -> None:
+        if m.name in done:
+            return
+        if m.name in stack:
+            raise ValueError(f"dependency cycle in sql/{m.layer}: {' -> '.join(stack + (m.name,))}")
+        for dep in m.depends_on:
+            if dep in by_name:
+                visit(by_name[dep], stack + (m.name,))
+        done.add(m.name)
+        out.append(m)
+
+    for m in sorted(models, key=lambda m: m.name):
+        visit(m, ())
+    return out
+
+
+@cache
+def load_models(sql_dir: Path = SQL_DIR) -> tuple[Model, ...]:
+    """All models in apply order."""
+    ordered: list[Model] = []
+    for layer in LAYERS:
+        folder = sql_dir / layer
+        models = []
+        for path in sorted(folder.glob("*.sql")):
+            text = path.read_text()
+            deps: list[str] = []
+            for match in _DEPENDS.finditer(text):
+                deps += [d.strip() for d in match.group(1).split(",") if d.strip()]
+            models.append(Model(path.stem, layer, path, text, tuple(deps)))
+        ordered += _sorted_layer(models)
+    return tuple(ordered)
+
+
+def apply(con: duckdb.DuckDBPyConnection, layers: tuple[str, ...] = LAYERS) -> list[str]:
+    """Create every model of ``layers`` on ``con``; returns the names applied."""
+    applied = []
+    for model in load_models():
+        if model.layer in layers:
+            try:
+                con.execute(model.sql)
+            except duckdb.Error as exc:
+                raise RuntimeError(f"applying sql/{model.layer}/{model.path.name}: {exc}") from exc
+            applied.append(model.name)
+    return applied
+
+
+def rebuild_derived(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Rebuild every derived layer (quality views, dimensions, facts, marts, views)."""
+    return apply(con, tuple(layer for layer in LAYERS if layer not in STATE_LAYERS))
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    rows = con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+        [table],
+    ).fetchall()
+    return [r[0] for r in rows]

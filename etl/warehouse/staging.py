@@ -1,0 +1,301 @@
+"""Turn parsed filings (the parser's dicts, see docs/CONTRACTS.md) into staged-table rows.
+
+The same rows go to the warehouse (the DAG's load step) and to a throw-away in-memory DuckDB
+(``edgar-etl validate`` on loose files), so the quality checks read one shape everywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from etl.warehouse import schema
+
+STAGED_TABLES: tuple[str, ...] = (
+    "stg_report",
+    "stg_class_period",
+    "stg_class_total",
+    "stg_pool_period",
+    "stg_deal_measure",
+    "stg_delinquency",
+    "stg_report_field",
+    "stg_annual_report",
+    "stg_party_role",
+    "stg_servicing_assessment",
+    "stg_insurance_coverage",
+)
+
+_KEY_COLUMNS = {"accession", "class", "seq", "cusip", "notional", "residual", "pool", "is_total"}
+
+
+def accession_of(parsed: dict[str, Any]) -> str:
+    """The filing's accession, or a stable stand-in for a loose file with no envelope."""
+    acc = parsed.get("accession")
+    if acc:
+        return str(acc)
+    digest = hashlib.sha1(str(parsed.get("path", "")).encode()).hexdigest()[:12]
+    return f"local-{digest}"
+
+
+def _columns(table: str) -> list[str]:
+    return _staged_columns()[table]
+
+
+_COLS: dict[str, list[str]] = {}
+
+
+def _staged_columns() -> dict[str, list[str]]:
+    if not _COLS:
+        con = duckdb.connect()
+        schema.apply(con, ("macros", "raw", "staging"))
+        for t in STAGED_TABLES:
+            _COLS[t] = schema.table_columns(con, t)
+        con.close()
+    return _COLS
+
+
+def _measures(table: str) -> list[str]:
+    return [c for c in _columns(table) if c not in _KEY_COLUMNS]
+
+
+def _rows_report(p: dict[str, Any], acc: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "accession": acc,
+            "cik": p.get("cik"),
+            "form_type": p.get("form_type"),
+            "filed_date": p.get("filed_date"),
+            "deal_name": p.get("deal_name"),
+            "document": p.get("document"),
+            "kind": p.get("kind"),
+            "distribution_date": p.get("distribution_date"),
+            "record_date": p.get("record_date"),
+            "accrual_start": p.get("accrual_start"),
+            "accrual_end": p.get("accrual_end"),
+            "amount_decimals": p.get("amount_decimals"),
+            "class_count": len(p.get("classes") or []),
+            "pool_count": len(p.get("pools") or []),
+            "field_count": len(p.get("fields") or []),
+            "warnings": [str(w) for w in (p.get("warnings") or [])],
+            "parse_error": p.get("error"),
+            "parser_version": p.get("parser_version"),
+        }
+    ]
+
+
+def _rows_classes(p: dict[str, Any], acc: str) -> list[dict[str, Any]]:
+    measures = _measures("stg_class_period")
+    rows, seen = [], set()
+    for i, c in enumerate(p.get("classes") or []):
+        name = c.get("class")
+        if not name or name in seen:  # a repeated class keeps its first (earliest printed) row
+            continue
+        seen.add(name)
+        row = {"accession": acc, "class": name, "seq": i, "cusip": c.get("cusip"),
+               "notional": bool(c.get("notional")), "residual": bool(c.get("residual"))}
+        row.update({m: c.get(m) for m in measures})
+        rows.append(row)
+    return rows
+
+
+def _rows_class_totals(p: dict[str, Any], acc: str) -> list[dict[str, Any]]:
+    rows, seen = [], set()
+    for t in p.get("class_totals") or []:
+        key = (t.get("section") or "", t.get("measure"))
+        if not key[1] or key in seen:
+            continue
+        seen.add(key)
+        rows.append({"accession": acc, "section": key[0], "measure": key[1], "value": t.get("value"),
+                     "n_rows": t.get("rows"), "line": t.get("line")})
+    return rows
+
+
+def _rows_pools(p: dict[str, Any], acc: str) -> list[dict[str, Any]]:
+    measures = _measures("stg_pool_period")
+    rows, seen = [], set()
+    for pool in p.get("pools") or []:
+        name = str(pool.get("pool") or "")
+        if not name or name in seen:
+            continue
+        seen.add(name)
+        row = {"accession": acc, "pool": name, "is_total": name.lower() in {"total", "all", "aggregate"}}
+        row.update({m: pool.get(m) for m in measures})
+        rows.append(row)
+    return rows
+
+
+def _rows_deal(p: dict[str, Any], acc: str) -> list[dict[str, Any]]:
+    deal = p.get("deal") or {}
+    return [{"accession": acc, "measure": k, "value": v, "raw": None}
+            for k, v in sorted(deal.items()) if isinstance(v, int | float) or v is None]
+
+
+def _rows_delinquency(p: dict[str, Any], acc: str) -> list[dict[str, Any]]:
+    rows, seen = [], set()
+    for d in p.get("delinquencies") or []:
+        key = (str(d.get("pool") or "Total"), d.get("bucket"))
+        if not key[1] or key in seen:
+            continue
+        seen.add(key)
+        rows.append({"accession": acc, "pool": key[0], "bucket": key[1],
+                     "loan_count": d.get("count", d.get("loan_count")),
+                     "unpaid_principal_balance": d.get("unpaid_principal_balance"),
+                     "stated_principal_balance": d.get("stated_principal_balance"),
+                     "includes_fc_bk_reo": d.get("includes_fc_bk_reo")})
+    return rows
+
+
+def _num(v: Any) -> float | None:
+    return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
+
+
+def _rows_fields(p: dict[str, Any], acc: str) -> list[dict[str, Any]]:
+    rows = []
+    for i, f in enumerate(p.get("fields") or []):
+        rows.append({"accession": acc, "seq": i, "document": f.get("document"), "section": f.get("section"),
+                     "label": f.get("label"), "measure": f.get("measure"), "scope": f.get("scope"),
+                     "entity": None if f.get("entity") is None else str(f.get("entity")),
+                     "value": _num(f.get("value")), "raw": f.get("raw"), "line": f.get("line"),
+                     "table_no": f.get("table"), "row_no": f.get("row"), "column_no": f.get("column")})
+    return rows
+
+
+def _rows_annual(p: dict[str, Any], acc: str) -> dict[str, list[dict[str, Any]]]:
+    ar = p.get("annual_report")
+    if not ar:
+        return {}
+    out: dict[str, list[dict[str, Any]]] = {
+        "stg_annual_report": [{
+            "accession": acc, "cik": p.get("cik"), "fiscal_year_end": ar.get("fiscal_year_end"),
+            "trust": ar.get("trust"), "depositor": ar.get("depositor"),
+            "commission_file_number": ar.get("commission_file_number"),
+            "closing_date": ar.get("closing_date"), "holders_of_record": ar.get("holders_of_record"),
+            "era": ar.get("era"), "distribution_report_dates": list(ar.get("distribution_report_dates") or []),
+        }],
+        "stg_party_role": [],
+        "stg_servicing_assessment": [],
+        "stg_insurance_coverage": [],
+    }
+    seen: set[tuple[str, ...]] = set()
+    for party in p.get("parties") or []:
+        key = (party.get("name"), party.get("role"))
+        if all(key) and key not in seen:
+            seen.add(key)
+            out["stg_party_role"].append({"accession": acc, "party": key[0], "role": key[1]})
+    for a in p.get("servicing_assessments") or []:
+        key = (a.get("party"), a.get("criterion"))
+        if all(key) and key not in seen:
+            seen.add(key)
+            out["stg_servicing_assessment"].append({
+                "accession": acc, "party": key[0], "criterion": key[1], "framework": a.get("framework"),
+                "status": a.get("status"), "detail": a.get("detail"), "sample_size": a.get("sample_size"),
+                "sample_exceptions": a.get("sample_exceptions")})
+    for ins in p.get("insurance") or []:
+        out["stg_insurance_coverage"].append({
+            "accession": acc, "party": ins.get("party") or "", "policy_type": ins.get("type"),
+            "amount": ins.get("amount"), "start_date": ins.get("start"), "end_date": ins.get("end")})
+    return out
+
+
+def to_rows(parsed: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Staged rows of every table for ``parsed`` filings."""
+    out: dict[str, list[dict[str, Any]]] = {t: [] for t in STAGED_TABLES}
+    for p in parsed:
+        acc = accession_of(p)
+        out["stg_report"] += _rows_report(p, acc)
+        out["stg_class_period"] += _rows_classes(p, acc)
+        out["stg_class_total"] += _rows_class_totals(p, acc)
+        out["stg_pool_period"] += _rows_pools(p, acc)
+        out["stg_deal_measure"] += _rows_deal(p, acc)
+        out["stg_delinquency"] += _rows_delinquency(p, acc)
+        out["stg_report_field"] += _rows_fields(p, acc)
+        for table, rows in _rows_annual(p, acc).items():
+            out[table] += rows
+    return out
+
+
+def to_frames(parsed: Iterable[dict[str, Any]]) -> dict[str, pd.DataFrame]:
+    """Like ``to_rows`` but as DataFrames with exactly the staged tables' columns."""
+    frames = {}
+    for table, rows in to_rows(parsed).items():
+        frames[table] = pd.DataFrame(rows, columns=_columns(table))
+    return frames
+
+
+_DECIMAL = re.compile(r"DECIMAL\((\d+),\s*(\d+)\)")
+_INT_LIMITS = {"TINYINT": 2**7, "SMALLINT": 2**15, "INTEGER": 2**31, "BIGINT": 2**63}
+
+
+def out_of_range(parsed: dict[str, Any]) -> str | None:
+    """Why one filing's figures cannot be stored (a value wider than its column), or None.
+
+    Checked per filing before the load, so one misprinted or hostile figure fails that filing
+    with a recorded reason instead of aborting the run's single staging transaction.
+    """
+    types = _types()
+    for table, rows in to_rows([parsed]).items():
+        for row in rows:
+            for col, value in row.items():
+                if value is None or isinstance(value, bool) or not isinstance(value, int | float):
+                    continue
+                kind = types[table].get(col, "")
+                m = _DECIMAL.fullmatch(kind)
+                if m:
+                    limit = 10 ** (int(m[1]) - int(m[2]))
+                elif kind in _INT_LIMITS:
+                    limit = _INT_LIMITS[kind]
+                else:
+                    continue
+                if not math.isfinite(value) or abs(value) >= limit:
+                    where = f" (class {row['class']})" if row.get("class") else ""
+                    return f"{table}.{col}{where} = {value!r} does not fit {kind}"
+    return None
+
+
+def replace_staged(con: duckdb.DuckDBPyConnection, parsed: list[dict[str, Any]]) -> int:
+    """Replace the staged rows of these filings; the caller owns the transaction."""
+    accessions = sorted({accession_of(p) for p in parsed})
+    if not accessions:
+        return 0
+    rows = to_rows(parsed)
+    con.execute("CREATE OR REPLACE TEMP TABLE _load_acc AS SELECT unnest(?::VARCHAR[]) AS accession",
+                [accessions])
+    for table in STAGED_TABLES:
+        con.execute(f"DELETE FROM {table} WHERE accession IN (SELECT accession FROM _load_acc)")
+        if rows[table]:
+            cols = _columns(table)
+            frame = pd.DataFrame(rows[table], columns=cols)
+            # JSON text keeps lists intact through pandas (object columns of lists are fine too,
+            # but an all-NULL column would be typed wrongly without the explicit cast below).
+            con.register("_frame", frame)
+            select = ", ".join(f'CAST("_frame"."{c}" AS {_types()[table][c]}) AS "{c}"' for c in cols)
+            con.execute(f"INSERT INTO {table} BY NAME SELECT {select} FROM _frame")
+            con.unregister("_frame")
+    return len(accessions)
+
+
+_TYPES: dict[str, dict[str, str]] = {}
+
+
+def _types() -> dict[str, dict[str, str]]:
+    if not _TYPES:
+        con = duckdb.connect()
+        schema.apply(con, ("macros", "raw", "staging"))
+        for t in STAGED_TABLES:
+            _TYPES[t] = dict(con.execute(
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?", [t]
+            ).fetchall())
+        con.close()
+    return _TYPES
+
+
+def dumps(parsed: dict[str, Any]) -> str:
+    """The parsed dict as one JSON line (dates already strings in the contract)."""
+    return json.dumps(parsed, default=str, separators=(",", ":"))

@@ -1,0 +1,79 @@
+"""The task chain both DAGs share: fetch -> parse (mapped over batches) -> stage -> validate -> load.
+
+Each task calls exactly one ``etl.pipeline`` function. Fetch and parse run in parallel (on
+Celery workers when there are several) and hand staged files on; the three load steps are
+the warehouse's only writers and run one at a time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from airflow.sdk import task
+
+
+def _settings():
+    from edgar_hooks import EdgarHook
+
+    return EdgarHook().settings()
+
+
+def load_id(dag_run: Any, run_id: str | None) -> str:
+    """What the warehouse records as the load: the DAG and the start of its data interval.
+
+    Airflow gives every trigger a new run_id, but two runs over the same data interval (a
+    nightly day re-run, a backfill of that day) are the same load, and must write the same rows.
+    """
+    start = getattr(dag_run, "data_interval_start", None)
+    dag_id = getattr(dag_run, "dag_id", None)
+    if start is None or dag_id is None:
+        return run_id or "manual"
+    return f"{dag_id}__{start.isoformat()}"
+
+
+@task(pool="edgar_requests", max_active_tis_per_dag=4)
+def fetch(batch: list[dict], run_id: str | None = None, dag_run: Any = None) -> list[dict]:
+    from etl import pipeline
+
+    return pipeline.fetch_batch(_settings(), batch, load_id(dag_run, run_id))
+
+
+@task
+def parse(fetched: list[dict], run_id: str | None = None, dag_run: Any = None, ti: Any = None) -> str:
+    from etl import pipeline
+
+    return pipeline.parse_batch(_settings(), fetched, load_id(dag_run, run_id), batch=max(ti.map_index, 0))
+
+
+@task
+def stage(staged: list[str], run_id: str | None = None, dag_run: Any = None) -> dict:
+    from etl import pipeline
+
+    return pipeline.stage(_settings(), list(staged), load_id(dag_run, run_id))
+
+
+@task
+def validate(staged_summary: dict, run_id: str | None = None, dag_run: Any = None) -> dict:
+    from etl import pipeline
+
+    # stamped with the data interval's start, so re-running the same load rewrites identical rows
+    as_of = getattr(dag_run, "data_interval_start", None) or getattr(dag_run, "logical_date", None)
+    return pipeline.validate(_settings(), staged_summary["accessions"], load_id(dag_run, run_id), as_of=as_of)
+
+
+@task
+def load(dq_summary: dict, run_id: str | None = None, dag_run: Any = None) -> dict:
+    from etl import pipeline
+
+    return pipeline.publish(_settings(), load_id(dag_run, run_id))
+
+
+def fetch_to_load(batches: Any) -> Any:
+    """Wire the chain after a task that returns a list of batches of discovered filings."""
+    fetched = fetch.expand(batch=batches)
+    return load(validate(stage(parse.expand(fetched=fetched))))
+
+
+def settings():
+    """EDGAR/warehouse settings for a discover task (connection ``edgar_default`` + environment)."""
+    return _settings()

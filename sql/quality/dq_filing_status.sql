@@ -1,0 +1,44 @@
+-- dq_filing_status: the quality verdict of each validated filing, read by the facts layer.
+-- Grain: one row per accession in dq_check_result. Key: accession.
+--   status       fail: a check of severity error failed and no active release covers it
+--                (the filing is QUARANTINED: it stays in raw and staged tables, not in the facts);
+--                warn: only warnings, or failures an operator released (dq_override);
+--                pass: everything applicable passed.
+--   error_count  failed error checks not released; released_count the released ones;
+--   warn_count   checks of severity warn that flagged a row.
+--   reasons      one line per failing or warning row: check, scope, residual against tolerance.
+CREATE OR REPLACE VIEW dq_filing_status AS
+WITH active_override AS (
+    SELECT accession, check_name,
+           string_agg(coalesce(released_by, 'run ' || run_id, 'operator') || ': ' || reason, '; ') AS reason
+    FROM dq_override
+    WHERE revoked_at IS NULL
+    GROUP BY accession, check_name
+),
+r AS (
+    SELECT d.*, CASE WHEN d.status = 'fail' THEN coalesce(o_one.reason, o_all.reason) END AS released_reason
+    FROM dq_check_result d
+    LEFT JOIN active_override o_all ON o_all.accession = d.accession AND o_all.check_name IS NULL
+    LEFT JOIN active_override o_one ON o_one.accession = d.accession AND o_one.check_name = d.check_name
+)
+SELECT accession,
+       CASE WHEN count(*) FILTER (WHERE status = 'fail' AND released_reason IS NULL) > 0 THEN 'fail'
+            WHEN count(*) FILTER (WHERE status IN ('fail', 'warn')) > 0 THEN 'warn'
+            ELSE 'pass' END AS status,
+       count(*) FILTER (WHERE status = 'fail' AND released_reason IS NULL) AS error_count,
+       count(*) FILTER (WHERE status = 'warn') AS warn_count,
+       count(*) FILTER (WHERE status = 'fail' AND released_reason IS NOT NULL) AS released_count,
+       count(*) FILTER (WHERE status = 'fail' AND released_reason IS NULL) > 0 AS quarantined,
+       string_agg(
+           CASE WHEN status IN ('fail', 'warn')
+                THEN check_name || ' [' || CASE WHEN released_reason IS NOT NULL THEN 'released' ELSE status END
+                     || '] ' || coalesce(scope, '')
+                     || coalesce(' ' || coalesce(class, pool, bucket), '') || coalesce(' ' || measure, '')
+                     || ': residual ' || coalesce(CAST(round(residual, 6) AS VARCHAR), 'NULL')
+                     || ' > tolerance ' || coalesce(CAST(round(tolerance, 6) AS VARCHAR), 'NULL')
+                     || coalesce(' (released: ' || released_reason || ')', '')
+           END, '; ' ORDER BY severity, check_name, class, pool, measure) AS reasons,
+       max(run_id) AS run_id,
+       max(checked_at) AS checked_at
+FROM r
+GROUP BY accession;

@@ -1,0 +1,58 @@
+-- dq_period_class_continuity (identity 13, severity error): this month's beginning balance of a class =
+-- last month's ending balance of the same class (same deal: same cik and deal name; the previous
+-- report must be the immediately preceding month's, else a month is missing and the check is not
+-- applicable: dq_period_cadence warns about the gap). A class that ended last month with a balance
+-- and is missing from this report is checked as beginning 0 (a dropped class row).
+-- Severity error: both figures are printed values of one number; a mismatch means one of the two
+-- reports was misread (or restated), and the facts would show a balance move no payment explains.
+-- Grain: one row per (accession, class) of this report or of the previous one; one not-applicable
+-- row per report without a previous report of the deal in the staged history.
+-- Tolerance: 0 when both reports print the same precision (the same number rounded the same way);
+-- otherwise half a unit of each.
+-- depends_on: dq_report_context, dq_fmt
+CREATE OR REPLACE VIEW dq_period_class_continuity AS
+WITH pairs AS (
+    SELECT x.accession, x.prev_accession, x.month_gap, x.prev_distribution_date,
+           CASE WHEN x.amount_decimals = x.prev_amount_decimals THEN 0 ELSE x.half + x.prev_half END AS tol
+    FROM dq_report_context x
+    WHERE x.prev_accession IS NOT NULL
+),
+classes AS (
+    SELECT p.accession, c.class FROM pairs p JOIN stg_class_period c ON c.accession = p.accession
+    UNION
+    SELECT p.accession, c.class FROM pairs p JOIN stg_class_period c ON c.accession = p.prev_accession
+),
+joined AS (
+    SELECT p.accession, k.class, p.month_gap, p.tol, p.prev_distribution_date,
+           cur.class IS NULL AS missing_now, prv.class IS NULL AS new_class,
+           CASE WHEN cur.class IS NULL THEN 0 ELSE cur.beginning_balance END AS beginning,
+           prv.ending_balance AS prev_ending
+    FROM pairs p
+    JOIN classes k USING (accession)
+    LEFT JOIN stg_class_period cur ON cur.accession = p.accession AND cur.class = k.class
+    LEFT JOIN stg_class_period prv ON prv.accession = p.prev_accession AND prv.class = k.class
+),
+checked AS (
+    SELECT accession, 'class' AS scope, class, NULL AS pool, NULL AS bucket, NULL AS section,
+           'beginning_balance' AS measure, beginning AS observed, prev_ending AS expected, tol AS tolerance,
+           month_gap = 1 AND NOT new_class AND NOT (missing_now AND coalesce(prev_ending, 0) = 0) AS applicable,
+           CASE WHEN month_gap <> 1 THEN 'the previous report of the deal is ' || month_gap || ' months earlier'
+                WHEN new_class THEN 'class not in the previous report'
+                WHEN missing_now AND coalesce(prev_ending, 0) = 0 THEN 'class retired last month'
+                WHEN missing_now THEN 'class missing from this report; it ended the '
+                     || strftime(prev_distribution_date, '%Y-%m-%d') || ' period at ' || dq_fmt(prev_ending)
+                ELSE 'beginning ' || dq_fmt(beginning) || ' against the ' || strftime(prev_distribution_date, '%Y-%m-%d')
+                     || ' ending ' || dq_fmt(prev_ending) END AS detail
+    FROM joined
+)
+SELECT accession, 'period_class_continuity' AS check_name, 'error' AS severity, scope, class, pool, bucket, section,
+       measure, CAST(observed AS DOUBLE) AS observed, CAST(expected AS DOUBLE) AS expected,
+       CAST(observed - expected AS DOUBLE) AS residual, CAST(tolerance AS DOUBLE) AS tolerance,
+       CAST(abs(observed - expected) AS DOUBLE) AS abs_residual,
+       coalesce(applicable AND observed IS NOT NULL AND expected IS NOT NULL, false) AS applicable, detail
+FROM checked
+UNION ALL
+SELECT r.accession, 'period_class_continuity', 'error', 'report', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+       NULL, NULL, false, 'no previous report of this deal in the staged history'
+FROM stg_report r
+WHERE NOT EXISTS (SELECT 1 FROM checked k WHERE k.accession = r.accession);

@@ -1,0 +1,32 @@
+-- stg_class_period: every class measure of one distribution report.
+-- Grain: one row per (accession, class). Key: (accession, class). seq keeps the printed order.
+CREATE TABLE IF NOT EXISTS stg_class_period (
+    accession                      VARCHAR NOT NULL,
+    class                          VARCHAR NOT NULL,
+    seq                            INTEGER,
+    cusip                          VARCHAR,
+    notional                       BOOLEAN,
+    residual                       BOOLEAN,
+    original_balance               DECIMAL(20, 2),
+    beginning_balance              DECIMAL(20, 2),
+    principal                      DECIMAL(20, 2),
+    interest                       DECIMAL(20, 2),
+    total_distribution             DECIMAL(20, 2),
+    realized_loss                  DECIMAL(20, 2),
+    ending_balance                 DECIMAL(20, 2),
+    pass_through_rate              DECIMAL(12, 7),
+    next_pass_through_rate         DECIMAL(12, 7),
+    principal_per_1000             DECIMAL(18, 8),
+    interest_per_1000              DECIMAL(18, 8),
+    total_per_1000                 DECIMAL(18, 8),
+    realized_loss_per_1000         DECIMAL(18, 8),
+    ending_balance_per_1000        DECIMAL(18, 8),
+    interest_distributable         DECIMAL(20, 2),
+    carryforward_interest          DECIMAL(20, 2),
+    basis_risk_shortfall           DECIMAL(20, 2),
+    prepayment_interest_shortfall  DECIMAL(20, 2),
+    interest_shortfall             DECIMAL(20, 2),
+    remittance_amount              DECIMAL(20, 2),
+    cumulative_realized_loss       DECIMAL(20, 2),
+    PRIMARY KEY (accession, class)
+);
