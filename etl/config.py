@@ -19,6 +19,7 @@ arguments), so tests and the Airflow hooks can build settings explicitly.
 | ``EDGAR_WAREHOUSE`` | ``$EDGAR_DATA_DIR/warehouse.duckdb`` | the published warehouse file analysts open |
 | ``EDGAR_RATE_STATE`` | ``$EDGAR_DATA_DIR/.ratelimit`` | file shared by processes of one machine to pace requests |
 | ``EDGAR_RATE_REDIS_URL`` | (empty) | when set, pace through Redis instead (Celery workers on many machines) |
+| ``EDGAR_DUCKDB_MEMORY_LIMIT`` | ``768MB`` | DuckDB buffer memory of the writer; beyond it DuckDB spills to ``state/spill`` |
 """
 
 from __future__ import annotations
@@ -66,6 +67,8 @@ class Settings:
     warehouse_path: Path | None = None
     rate_state_path: Path | None = None
     rate_redis_url: str | None = None
+    # DuckDB would take 80% of RAM by default: the writer's memory must not grow with the backfill
+    duckdb_memory_limit: str = "768MB"
 
     # -- derived paths -----------------------------------------------------------------
     @property
@@ -174,6 +177,7 @@ def from_env(env: dict[str, str] | None = None, **overrides: object) -> Settings
         warehouse_path=Path(e["EDGAR_WAREHOUSE"]) if e.get("EDGAR_WAREHOUSE") else None,
         rate_state_path=Path(e["EDGAR_RATE_STATE"]) if e.get("EDGAR_RATE_STATE") else None,
         rate_redis_url=e.get("EDGAR_RATE_REDIS_URL") or None,
+        duckdb_memory_limit=e.get("EDGAR_DUCKDB_MEMORY_LIMIT") or "768MB",
     )
     if overrides:
         s = replace(s, **overrides)

@@ -225,74 +225,123 @@ def iter_staged(paths: Iterable[str]) -> Iterable[dict[str, Any]]:
 
 # ---------------------------------------------------------------- stage (single writer)
 def stage(settings: Settings, staged_paths: Sequence[str], run_id: str) -> dict[str, Any]:
-    """Record manifests and replace staged rows of every filing of the run, one transaction."""
-    from etl.warehouse import db, staging
+    """Record manifests and replace staged rows of every filing of the run, one transaction.
+
+    Rows are buffered and written set-wise every ``STAGE_FLUSH`` filings, so the cost per filing
+    stays flat however large the run, and memory stays bounded.
+    """
+    from etl.warehouse import db
 
     counts = {"fetched": 0, "fetch_failed": 0, "parsed": 0, "parse_failed": 0}
-    accessions: list[str] = []
+    accessions: set[str] = set()
     with db.writer(settings) as con:
         _load_reference(con)
         con.execute("BEGIN TRANSACTION")
         try:
-            batch: list[dict[str, Any]] = []
+            buf = _StageBuffer(con, run_id)
             for rec in iter_staged(staged_paths):
                 f = rec["fetch"]
                 acc, cik = f["accession"], int(f["cik"])
                 if f.get("status") != "fetched":
                     counts["fetch_failed"] += 1
-                    con.execute("INSERT OR REPLACE INTO fetch_log VALUES (?, ?, ?, ?, ?, ?)",
-                                [acc, cik, f.get("url") or f.get("filename"), run_id, f.get("error_kind"), f.get("reason")])
-                    _status(con, acc, cik, "fetch", "failed", f.get("reason"), run_id)
+                    buf.add("fetch_log", (acc, run_id), (acc, cik, f.get("url") or f.get("filename"), run_id,
+                                                         f.get("error_kind"), f.get("reason")))
+                    buf.status(acc, cik, "fetch", "failed", f.get("reason"))
                     continue
                 counts["fetched"] += 1
-                con.execute(
-                    "INSERT OR REPLACE INTO raw_filing VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [acc, cik, f.get("form_type"), f.get("company"), f.get("date_filed"),
-                     f.get("url"), f.get("path") or f.get("raw_path"), f.get("sha256"), f.get("size") or f.get("size_bytes") or 0],
-                )
+                buf.add("raw_filing", acc, (
+                    acc, cik, f.get("form_type"), f.get("company"), f.get("date_filed"), f.get("url"),
+                    f.get("path") or f.get("raw_path"), f.get("sha256"), f.get("size") or f.get("size_bytes") or 0))
                 if "parse_error" in rec:
                     counts["parse_failed"] += 1
                     pe = rec["parse_error"]
-                    con.execute("INSERT OR REPLACE INTO pipeline_error VALUES (?, ?, 'parse', ?, ?, ?)",
-                                [acc, cik, run_id, pe["kind"], pe["reason"]])
-                    _status(con, acc, cik, "parse", "failed", f"{pe['kind']}: {pe['reason']}", run_id)
+                    buf.error(acc, cik, "parse", pe["kind"], pe["reason"])
                     continue
                 h = rec["header"]
-                con.execute(
-                    "INSERT OR REPLACE INTO filing_header VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [h["accession"], h["cik"], h["form_type"], h["period_of_report"], h["filed_date"],
-                     h["company_name"], h["sic"], h["file_number"], h["document_count"], h["documents_json"]],
-                )
+                buf.add("filing_header", acc, (
+                    h["accession"], h["cik"], h["form_type"], h["period_of_report"], h["filed_date"],
+                    h["company_name"], h["sic"], h["file_number"], h["document_count"], h["documents_json"]))
                 parsed = rec["parsed"]
-                too_wide = staging.out_of_range(parsed)
-                if too_wide:  # one bad figure fails its filing, not the run's transaction
-                    counts["parse_failed"] += 1
-                    con.execute("INSERT OR REPLACE INTO pipeline_error VALUES (?, ?, 'stage', ?, ?, ?)",
-                                [acc, cik, run_id, "out_of_range", too_wide])
-                    _status(con, acc, cik, "stage", "failed", f"out_of_range: {too_wide}", run_id)
-                    continue
-                batch.append(parsed)
                 counts["parsed"] += 1
-                accessions.append(acc)
+                accessions.add(acc)
                 if parsed.get("kind") == "unknown" or parsed.get("error"):
-                    _status(con, acc, cik, "parse", "no_report", parsed.get("error") or "no report found", run_id)
+                    buf.status(acc, cik, "parse", "no_report", parsed.get("error") or "no report found")
                 else:
-                    _status(con, acc, cik, "parse", "parsed", None, run_id)
-                if len(batch) >= 500:
-                    staging.replace_staged(con, batch)
-                    batch = []
-            if batch:
-                staging.replace_staged(con, batch)
+                    buf.status(acc, cik, "parse", "parsed", None)
+                buf.parsed.append(parsed)
+                if len(buf.parsed) >= STAGE_FLUSH:
+                    buf.flush()
+            buf.flush()
+            counts["parsed"] -= len(buf.rejected)
+            counts["parse_failed"] += len(buf.rejected)
+            accessions -= set(buf.rejected)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
-    return {"run_id": run_id, "accessions": sorted(set(accessions)), **counts}
+    return {"run_id": run_id, "accessions": sorted(accessions), **counts}
 
 
-def _status(con: Any, acc: str, cik: int, stage_name: str, status: str, reason: str | None, run_id: str) -> None:
-    con.execute("INSERT OR REPLACE INTO etl_status VALUES (?, ?, ?, ?, ?, ?)",
-                [acc, cik, stage_name, status, reason, run_id])
+STAGE_FLUSH = 500  # filings per set-wise write in ``stage``
+
+
+class _StageBuffer:
+    """Manifest, status and staged rows of ``stage``, written set-wise (one statement per table)."""
+
+    def __init__(self, con: Any, run_id: str) -> None:
+        self.con, self.run_id = con, run_id
+        self.rows: dict[str, dict[Any, tuple]] = {t: {} for t in
+                                                  ("fetch_log", "raw_filing", "filing_header", "pipeline_error",
+                                                   "etl_status")}
+        self.parsed: list[dict[str, Any]] = []
+        self.rejected: dict[str, str] = {}
+
+    def add(self, table: str, key: Any, row: tuple) -> None:
+        self.rows[table][key] = row  # the last row per key wins, as INSERT OR REPLACE one by one did
+
+    def status(self, acc: str, cik: int, stage_name: str, status: str, reason: str | None) -> None:
+        self.add("etl_status", acc, (acc, cik, stage_name, status, reason, self.run_id))
+
+    def error(self, acc: str, cik: int, stage_name: str, kind: str, reason: str) -> None:
+        self.add("pipeline_error", (acc, stage_name, self.run_id), (acc, cik, stage_name, self.run_id, kind, reason))
+        self.status(acc, cik, stage_name, "failed", f"{kind}: {reason}")
+
+    def flush(self) -> None:
+        from etl.warehouse import staging
+
+        if self.parsed:
+            rejected: dict[str, str] = {}
+            staging.replace_staged(self.con, self.parsed, rejected=rejected)
+            self.parsed = []
+            for acc, reason in rejected.items():  # one bad figure fails its filing, not the run
+                cik = self.rows["etl_status"][acc][1]
+                self.error(acc, cik, "stage", "out_of_range", reason)
+            self.rejected.update(rejected)
+        for table, rows in self.rows.items():
+            if rows:
+                _insert_or_replace(self.con, table, list(rows.values()))
+                rows.clear()
+
+
+_TABLE_TYPES: dict[str, list[tuple[str, str]]] = {}
+
+
+def _insert_or_replace(con: Any, table: str, rows: list[tuple]) -> None:
+    """INSERT OR REPLACE many rows in one statement, cast to the table's column types."""
+    import pandas as pd
+
+    if table not in _TABLE_TYPES:
+        _TABLE_TYPES[table] = con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
+            "AND table_schema = 'main' ORDER BY ordinal_position", [table]).fetchall()
+    cols = _TABLE_TYPES[table]
+    frame = pd.DataFrame(rows, columns=[c for c, _ in cols], dtype=object)
+    con.register("_rows", frame)
+    try:
+        select = ", ".join(f'CAST("{c}" AS {t}) AS "{c}"' for c, t in cols)
+        con.execute(f"INSERT OR REPLACE INTO {table} SELECT {select} FROM _rows")
+    finally:
+        con.unregister("_rows")
 
 
 def _load_reference(con: Any) -> None:
@@ -315,31 +364,40 @@ def validate(settings: Settings, accessions: Sequence[str], run_id: str,
     ``as_of`` stamps the results (the run's logical time in Airflow), so re-running the same
     run writes identical rows.
     """
-    from etl.quality import validate_staged
+    from etl.quality import validate_many
     from etl.warehouse import db
 
     with db.writer(settings) as con:
         accessions = _with_dependents(con, accessions)
-        results = validate_staged(con, list(accessions), run_id=run_id, data_dir=settings.data_dir,
-                                  checked_at=as_of)
+        check_rows = validate_many(con, list(accessions), run_id=run_id, data_dir=settings.data_dir,
+                                   checked_at=as_of)
+        con.execute("CREATE OR REPLACE TEMP TABLE _validated AS SELECT unnest(?::VARCHAR[]) AS accession",
+                    [list(accessions)])
         status = dict(con.execute(
-            "SELECT accession, status FROM dq_filing_status WHERE accession IN (SELECT unnest(?::VARCHAR[]))",
-            [list(accessions)]).fetchall())
+            "SELECT accession, status FROM dq_filing_status WHERE accession IN (SELECT accession FROM _validated)"
+        ).fetchall())
         con.execute("BEGIN TRANSACTION")
-        for acc, st in status.items():
-            if st == "fail":
-                reasons = con.execute("SELECT reasons FROM dq_filing_status WHERE accession = ?", [acc]).fetchone()[0]
-                con.execute("UPDATE etl_status SET stage = 'validate', status = 'quarantined', reason = ?, run_id = ? "
-                            "WHERE accession = ?", [str(reasons)[:2000], run_id, acc])
-            else:
-                con.execute("UPDATE etl_status SET stage = 'validate', status = ?, reason = NULL, run_id = ? "
-                            "WHERE accession = ? AND status IN ('parsed', 'quarantined', 'validated', 'loaded', 'warn')",
-                            ["validated" if st == "pass" else "warn", run_id, acc])
+        # set-wise: the quarantined get their reasons; the others pass on to the load
+        con.execute("""
+            UPDATE etl_status AS e SET stage = 'validate', status = 'quarantined', reason = left(CAST(d.reasons AS VARCHAR), 2000),
+                   run_id = ?
+            FROM dq_filing_status AS d
+            WHERE d.accession = e.accession AND d.status = 'fail' AND e.accession IN (SELECT accession FROM _validated)
+        """, [run_id])
+        con.execute("""
+            UPDATE etl_status AS e SET stage = 'validate', status = CASE d.status WHEN 'pass' THEN 'validated' ELSE 'warn' END,
+                   reason = NULL, run_id = ?
+            FROM dq_filing_status AS d
+            WHERE d.accession = e.accession AND d.status <> 'fail'
+              AND e.status IN ('parsed', 'quarantined', 'validated', 'loaded', 'warn')
+              AND e.accession IN (SELECT accession FROM _validated)
+        """, [run_id])
         con.execute("COMMIT")
+        con.execute("DROP TABLE _validated")
     summary = {"checked": len(status), "pass": 0, "warn": 0, "fail": 0}
     for st in status.values():
         summary[st] = summary.get(st, 0) + 1
-    summary["check_rows"] = len(results)
+    summary["check_rows"] = check_rows
     summary["quarantined"] = sorted(a for a, s in status.items() if s == "fail")
     return summary
 

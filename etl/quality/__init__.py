@@ -19,6 +19,7 @@ from etl.quality.runner import (
     release,
     revalidate,
     revoke_release,
+    validate_many,
     validate_parsed,
     validate_staged,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "release",
     "revalidate",
     "revoke_release",
+    "validate_many",
     "validate_parsed",
     "validate_staged",
 ]

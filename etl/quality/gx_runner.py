@@ -82,6 +82,69 @@ def _raised(info: Any) -> str | None:
     return None
 
 
+class GxSession:
+    """One ephemeral GX context for a whole validation run, fed one DataFrame per suite per chunk.
+
+    Suites and validation definitions are registered once and re-run for every chunk of filings,
+    so a backfill of any size is validated in bounded memory; Data Docs are built once at the end.
+    """
+
+    def __init__(self, run_id: str, docs_dir: Path | None = None) -> None:
+        self.run_id = run_id
+        self.docs_dir = docs_dir
+        self._ctx: Any = None
+        self._run: Any = None
+        self._definitions: dict[str, Any] = {}
+
+    def _definition(self, suite: Suite) -> Any:
+        import great_expectations as gx
+        from great_expectations.core.run_identifier import RunIdentifier
+
+        if self._ctx is None:
+            self._ctx = _context(self.docs_dir)
+            self._source = self._ctx.data_sources.add_pandas("dq_views")
+            self._run = RunIdentifier(run_name=self.run_id, run_time=datetime.now(UTC))
+        if suite.name not in self._definitions:
+            doc = suite.document
+            gx_suite = gx.ExpectationSuite(name=doc["name"], expectations=doc.get("expectations"),
+                                           meta=doc.get("meta"))
+            if len(gx_suite.expectations) != len(doc.get("expectations") or []):
+                raise SuiteError(f"{suite.path.name}: Great Expectations rejected an expectation (see its log)")
+            gx_suite = self._ctx.suites.add(gx_suite)
+            batch = self._source.add_dataframe_asset(suite.name).add_batch_definition_whole_dataframe("batch")
+            self._definitions[suite.name] = self._ctx.validation_definitions.add(
+                gx.ValidationDefinition(name=suite.name, data=batch, suite=gx_suite))
+        return self._definitions[suite.name]
+
+    def run(self, suite: Suite, frame: pd.DataFrame) -> dict[str, set[int]]:
+        """Validate ``frame`` against ``suite``; returns the flagged row ids of each check."""
+        flagged: dict[str, set[int]] = {}
+        with _quiet():
+            result = self._definition(suite).run(
+                batch_parameters={"dataframe": frame},
+                result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [ROW_ID]},
+                run_id=self._run,
+            )
+        for r in result.results:
+            check = r.expectation_config.meta["check_name"]
+            message = _raised(r.exception_info)
+            if message:
+                raise ExpectationRunError(f"suite {suite.name}, check {check}: {message}")
+            ids = {int(row[ROW_ID]) for row in (r.result or {}).get("unexpected_index_list") or []}
+            if not r.success and not ids and (r.result or {}).get("unexpected_count"):
+                raise ExpectationRunError(f"suite {suite.name}, check {check}: failures without row ids")
+            flagged[check] = ids
+        return flagged
+
+    def build_docs(self) -> None:
+        """Render the run's results as a local Data Docs site (when a docs directory was given)."""
+        if self.docs_dir is None or self._ctx is None:
+            return
+        self.docs_dir.mkdir(parents=True, exist_ok=True)
+        with _quiet():
+            self._ctx.build_data_docs(site_names=[DOCS_SITE])
+
+
 def run_suites(batches: list[tuple[Suite, pd.DataFrame]], run_id: str,
                docs_dir: Path | None = None) -> dict[tuple[str, str], set[int]]:
     """Validate each suite against its DataFrame; returns the row ids each check flagged.
@@ -89,39 +152,10 @@ def run_suites(batches: list[tuple[Suite, pd.DataFrame]], run_id: str,
     Keys are (suite name, check name) for every expectation evaluated; values are the ``row_id``s of
     the rows outside tolerance. Raises ExpectationRunError if GX could not evaluate an expectation.
     """
-    import great_expectations as gx
-    from great_expectations.core.run_identifier import RunIdentifier
-
+    session = GxSession(run_id, docs_dir)
     flagged: dict[tuple[str, str], set[int]] = {}
-    with _quiet():
-        ctx = _context(docs_dir)
-        source = ctx.data_sources.add_pandas("dq_views")
-        run = RunIdentifier(run_name=run_id, run_time=datetime.now(UTC))
-        for suite, frame in batches:
-            doc = suite.document
-            gx_suite = gx.ExpectationSuite(name=doc["name"], expectations=doc.get("expectations"),
-                                           meta=doc.get("meta"))
-            if len(gx_suite.expectations) != len(doc.get("expectations") or []):
-                raise SuiteError(f"{suite.path.name}: Great Expectations rejected an expectation (see its log)")
-            gx_suite = ctx.suites.add(gx_suite)
-            batch = source.add_dataframe_asset(suite.name).add_batch_definition_whole_dataframe("batch")
-            definition = ctx.validation_definitions.add(
-                gx.ValidationDefinition(name=suite.name, data=batch, suite=gx_suite))
-            result = definition.run(
-                batch_parameters={"dataframe": frame},
-                result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [ROW_ID]},
-                run_id=run,
-            )
-            for r in result.results:
-                check = r.expectation_config.meta["check_name"]
-                message = _raised(r.exception_info)
-                if message:
-                    raise ExpectationRunError(f"suite {suite.name}, check {check}: {message}")
-                ids = {int(row[ROW_ID]) for row in (r.result or {}).get("unexpected_index_list") or []}
-                if not r.success and not ids and (r.result or {}).get("unexpected_count"):
-                    raise ExpectationRunError(f"suite {suite.name}, check {check}: failures without row ids")
-                flagged[(suite.name, check)] = ids
-        if docs_dir is not None:
-            docs_dir.mkdir(parents=True, exist_ok=True)
-            ctx.build_data_docs(site_names=[DOCS_SITE])
+    for suite, frame in batches:
+        for check, ids in session.run(suite, frame).items():
+            flagged[(suite.name, check)] = ids
+    session.build_docs()
     return flagged

@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from etl.quality.gx_runner import ROW_ID, run_suites
+from etl.quality.gx_runner import ROW_ID, GxSession
 from etl.quality.suites import Suite, SuiteError, checks_by_name, load_suites
 
 #: Columns every dq_ view returns, in order (the contract between sql/quality and this module).
@@ -50,28 +50,43 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _batch_frame(con: duckdb.DuckDBPyConnection, suite: Suite) -> pd.DataFrame:
+#: Filings validated per chunk: bounds the memory of a backfill of any size (a chunk's check rows are a
+#: few hundred thousand at most) while keeping GX's fixed cost per suite run small per filing.
+CHUNK_FILINGS = 1000
+
+
+def _evaluate_suite(con: duckdb.DuckDBPyConnection, suite: Suite) -> pd.DataFrame:
+    """Materialise the suite's residual rows of the chunk in ``_dq_eval``; returns them for GX."""
     columns = ", ".join(f'"{c}"' for c in VIEW_COLUMNS)
     union = " UNION ALL ".join(
         f"SELECT {columns} FROM {view} WHERE accession IN (SELECT accession FROM _dq_batch)"
         for view in suite.views
     )
-    frame = con.execute(
-        f"SELECT * FROM ({union}) ORDER BY accession, check_name, scope, class, pool, bucket, section, measure"
-    ).df()
-    frame.insert(0, ROW_ID, range(len(frame)))
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _dq_eval AS
+        SELECT (row_number() OVER (ORDER BY accession, check_name, scope, class, pool, bucket, section,
+                                   measure) - 1)::BIGINT AS {ROW_ID}, *
+        FROM ({union})""")
+    frame = con.execute(f"SELECT * FROM _dq_eval ORDER BY {ROW_ID}").df()
     unknown = set(frame["check_name"]) - {c.name for c in suite.checks}
     if unknown:
         raise SuiteError(f"{suite.path.name}: views emit checks without an expectation: {sorted(unknown)}")
     return frame
 
 
-def _status(applicable: bool, flagged: bool, severity: str) -> str:
-    if not applicable:
-        return "not_applicable"
-    if flagged:
-        return "fail" if severity == "error" else "warn"
-    return "pass"
+def _collect_results(con: duckdb.DuckDBPyConnection, suite: Suite, flagged: set[int], run_id: str,
+                     checked_at: datetime) -> None:
+    """Append the chunk's rows of ``suite`` with their status to ``_dq_out`` (all in SQL)."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _dq_flagged AS SELECT unnest(?::BIGINT[]) AS {ROW_ID}",
+                [sorted(flagged)])
+    con.execute(f"""INSERT INTO _dq_out
+        SELECT ?, e.accession, e.check_name, ?, e.severity, e.scope, e.class, e.pool, e.bucket, e.section,
+               e.measure, e.observed, e.expected, e.residual, e.tolerance,
+               CASE WHEN NOT coalesce(e.applicable, false) THEN 'not_applicable'
+                    WHEN f.{ROW_ID} IS NOT NULL THEN CASE WHEN e.severity = 'error' THEN 'fail' ELSE 'warn' END
+                    ELSE 'pass' END,
+               e.detail, ?
+        FROM _dq_eval AS e LEFT JOIN _dq_flagged AS f USING ({ROW_ID})
+        ORDER BY e.{ROW_ID}""", [run_id, suite.name, checked_at])
 
 
 def _begin(con: duckdb.DuckDBPyConnection) -> bool:
@@ -83,24 +98,54 @@ def _begin(con: duckdb.DuckDBPyConnection) -> bool:
     return True
 
 
-def _write(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:
-    frame = pd.DataFrame(rows, columns=list(RESULT_COLUMNS), dtype=object)
+def _write(con: duckdb.DuckDBPyConnection) -> None:
+    """Replace the chunk's filings' results by ``_dq_out`` in one transaction."""
     own = _begin(con)
     try:
         con.execute("DELETE FROM dq_check_result WHERE accession IN (SELECT accession FROM _dq_batch)")
-        if rows:
-            con.register("_dq_rows", frame)
-            casts = {"observed": "DOUBLE", "expected": "DOUBLE", "residual": "DOUBLE", "tolerance": "DOUBLE",
-                     "checked_at": "TIMESTAMP"}
-            select = ", ".join(f'CAST("{c}" AS {casts.get(c, "VARCHAR")}) AS "{c}"' for c in RESULT_COLUMNS)
-            con.execute(f"INSERT INTO dq_check_result BY NAME SELECT {select} FROM _dq_rows")
-            con.unregister("_dq_rows")
+        con.execute("INSERT INTO dq_check_result BY NAME SELECT * FROM _dq_out")
         if own:
             con.execute("COMMIT")
     except BaseException:
         if own:
             con.execute("ROLLBACK")
         raise
+
+
+def _validate(con: duckdb.DuckDBPyConnection, accessions: Iterable[str], run_id: str, data_dir: Path | None,
+              checked_at: datetime | None, chunk_filings: int, collect: bool) -> tuple[int, list[dict[str, Any]]]:
+    accs = sorted({str(a) for a in accessions})
+    if not accs:
+        return 0, []
+    if checked_at is None:
+        checked_at = datetime.now(UTC)
+    if checked_at.tzinfo is not None:  # stored as naive UTC
+        checked_at = checked_at.astimezone(UTC).replace(tzinfo=None)
+    session = GxSession(run_id, Path(data_dir) / "dq_docs" if data_dir is not None else None)
+    suites = load_suites()
+    count, rows = 0, []
+    for start in range(0, len(accs), max(1, chunk_filings)):
+        chunk = accs[start:start + max(1, chunk_filings)]
+        con.execute("CREATE OR REPLACE TEMP TABLE _dq_batch AS SELECT unnest(?::VARCHAR[]) AS accession", [chunk])
+        con.execute("CREATE OR REPLACE TEMP TABLE _dq_out AS SELECT "
+                    + ", ".join(f'"{c}"' for c in RESULT_COLUMNS) + " FROM dq_check_result LIMIT 0")
+        for suite in suites:
+            frame = _evaluate_suite(con, suite)
+            if not len(frame):
+                continue
+            flagged = set().union(*session.run(suite, frame).values())
+            del frame
+            _collect_results(con, suite, flagged, run_id, checked_at)
+        _write(con)
+        count += con.execute("SELECT count(*) FROM _dq_out").fetchone()[0]
+        if collect:
+            cur = con.execute("SELECT * FROM _dq_out")
+            names = [d[0] for d in cur.description]
+            rows += [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    for temp in ("_dq_eval", "_dq_flagged", "_dq_out"):
+        con.execute(f"DROP TABLE IF EXISTS {temp}")
+    session.build_docs()
+    return count, rows
 
 
 def validate_staged(con: duckdb.DuckDBPyConnection, accessions: Iterable[str], run_id: str,
@@ -111,28 +156,14 @@ def validate_staged(con: duckdb.DuckDBPyConnection, accessions: Iterable[str], r
     and the quality layer of ``sql/``. The filings' previous results are replaced, so re-running is
     idempotent. With ``data_dir``, Great Expectations' Data Docs are rebuilt in ``data_dir/dq_docs``.
     """
-    accs = sorted({str(a) for a in accessions})
-    if not accs:
-        return []
-    con.execute("CREATE OR REPLACE TEMP TABLE _dq_batch AS SELECT unnest(?::VARCHAR[]) AS accession", [accs])
-    batches = [(suite, _batch_frame(con, suite)) for suite in load_suites()]
-    batches = [(s, f) for s, f in batches if len(f)]
-    docs_dir = Path(data_dir) / "dq_docs" if data_dir is not None else None
-    flagged = run_suites(batches, run_id, docs_dir) if batches else {}
-    if checked_at is None:
-        checked_at = datetime.now(UTC)
-    if checked_at.tzinfo is not None:  # stored as naive UTC
-        checked_at = checked_at.astimezone(UTC).replace(tzinfo=None)
-    rows: list[dict[str, Any]] = []
-    for suite, frame in batches:
-        for rec in frame.to_dict("records"):
-            hit = rec[ROW_ID] in flagged.get((suite.name, rec["check_name"]), set())
-            row = {c: _clean(rec.get(c)) for c in RESULT_COLUMNS if c in rec}
-            row.update(run_id=run_id, suite=suite.name, checked_at=checked_at,
-                       status=_status(bool(rec["applicable"]), hit, rec["severity"]))
-            rows.append({c: row.get(c) for c in RESULT_COLUMNS})
-    _write(con, rows)
-    return rows
+    return _validate(con, accessions, run_id, data_dir, checked_at, CHUNK_FILINGS, collect=True)[1]
+
+
+def validate_many(con: duckdb.DuckDBPyConnection, accessions: Iterable[str], run_id: str,
+                  data_dir: Path | None = None, checked_at: datetime | None = None,
+                  chunk_filings: int = CHUNK_FILINGS) -> int:
+    """Like ``validate_staged`` for a backfill of any size: chunk by chunk, returns the row count only."""
+    return _validate(con, accessions, run_id, data_dir, checked_at, chunk_filings, collect=False)[0]
 
 
 def filing_status(con: duckdb.DuckDBPyConnection, accessions: Iterable[str]) -> list[dict[str, Any]]:

@@ -35,6 +35,14 @@ def work_path(settings: Settings) -> Path:
     return settings.data_dir / "state" / "work.duckdb"
 
 
+def connect(settings: Settings, path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-write connection with the writer's memory cap, spilling to ``state/spill``."""
+    spill = settings.data_dir / "state" / "spill"
+    spill.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(path), config={"memory_limit": settings.duckdb_memory_limit,
+                                             "temp_directory": str(spill)})
+
+
 def _lock(settings: Settings, timeout: float) -> FileLock:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return FileLock(str(settings.data_dir / ".warehouse.lock"), timeout=timeout)
@@ -46,7 +54,7 @@ def writer(settings: Settings, timeout: float = 3600) -> Iterator[duckdb.DuckDBP
     path = work_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     with _lock(settings, timeout):
-        con = duckdb.connect(str(path))
+        con = connect(settings, path)
         try:
             schema.apply(con, WORK_LAYERS)
             yield con
@@ -74,7 +82,7 @@ def publish(settings: Settings, timeout: float = 3600) -> Path:
             con.execute("CHECKPOINT")
         try:
             shutil.copyfile(src, tmp)
-            con = duckdb.connect(str(tmp))
+            con = connect(settings, tmp)
             try:
                 schema.apply(con)
                 con.execute("CHECKPOINT")
@@ -108,7 +116,7 @@ def writer_unlocked(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
     """Working-database connection for a caller that already holds the lock."""
     path = work_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
+    con = connect(settings, path)
     try:
         schema.apply(con, WORK_LAYERS)
         yield con

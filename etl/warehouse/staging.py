@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -233,52 +232,80 @@ _DECIMAL = re.compile(r"DECIMAL\((\d+),\s*(\d+)\)")
 _INT_LIMITS = {"TINYINT": 2**7, "SMALLINT": 2**15, "INTEGER": 2**31, "BIGINT": 2**63}
 
 
-def out_of_range(parsed: dict[str, Any]) -> str | None:
-    """Why one filing's figures cannot be stored (a value wider than its column), or None.
+def _limit(kind: str) -> int | None:
+    m = _DECIMAL.fullmatch(kind)
+    if m:
+        return 10 ** (int(m[1]) - int(m[2]))
+    return _INT_LIMITS.get(kind)
 
-    Checked per filing before the load, so one misprinted or hostile figure fails that filing
-    with a recorded reason instead of aborting the run's single staging transaction.
+
+def too_wide(frames: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """Filings with a figure wider than its column (accession -> reason), found column-wise.
+
+    Checked before the insert, so one misprinted or hostile figure fails its own filing with a
+    recorded reason instead of aborting the run's single staging transaction.
     """
     types = _types()
-    for table, rows in to_rows([parsed]).items():
-        for row in rows:
-            for col, value in row.items():
-                if value is None or isinstance(value, bool) or not isinstance(value, int | float):
-                    continue
-                kind = types[table].get(col, "")
-                m = _DECIMAL.fullmatch(kind)
-                if m:
-                    limit = 10 ** (int(m[1]) - int(m[2]))
-                elif kind in _INT_LIMITS:
-                    limit = _INT_LIMITS[kind]
-                else:
-                    continue
-                if not math.isfinite(value) or abs(value) >= limit:
-                    where = f" (class {row['class']})" if row.get("class") else ""
-                    return f"{table}.{col}{where} = {value!r} does not fit {kind}"
-    return None
+    bad: dict[str, str] = {}
+    for table, frame in frames.items():
+        for col in frame.columns:
+            limit = _limit(types[table].get(col, ""))
+            if limit is None or col in _KEY_COLUMNS or frame[col].dtype == bool:
+                continue
+            data = frame[col]
+            if data.dtype.kind in "fiu":
+                values = data.astype(float)
+            else:  # mixed or huge Python ints: convert cell by cell
+                values = pd.to_numeric(data.map(lambda v: float(v) if isinstance(v, int | float) and
+                                                not isinstance(v, bool) else None), errors="coerce")
+            over = values.notna() & ~(values.abs() < limit)
+            for i in over[over].index:
+                acc = str(frame.at[i, "accession"])
+                if acc not in bad:
+                    cls = frame.at[i, "class"] if "class" in frame.columns else None
+                    where = f" (class {cls})" if isinstance(cls, str) and cls else ""
+                    bad[acc] = f"{table}.{col}{where} = {frame.at[i, col]!r} does not fit {types[table][col]}"
+    return bad
 
 
-def replace_staged(con: duckdb.DuckDBPyConnection, parsed: list[dict[str, Any]]) -> int:
-    """Replace the staged rows of these filings; the caller owns the transaction."""
+class StagingError(ValueError):
+    """Parsed figures that cannot be stored; the message names the filing, table and column."""
+
+
+def replace_staged(con: duckdb.DuckDBPyConnection, parsed: list[dict[str, Any]],
+                   rejected: dict[str, str] | None = None) -> int:
+    """Replace the staged rows of these filings; the caller owns the transaction.
+
+    A filing with a figure too wide for its column is not inserted (its old staged rows are removed
+    too): it goes into ``rejected`` (accession -> reason) when given, else StagingError is raised.
+    Returns the number of filings staged.
+    """
     accessions = sorted({accession_of(p) for p in parsed})
     if not accessions:
         return 0
     rows = to_rows(parsed)
+    frames = {t: pd.DataFrame(rows[t], columns=_columns(t)) for t in STAGED_TABLES if rows[t]}
+    del rows
+    bad = too_wide(frames)
+    if bad:
+        if rejected is None:
+            acc, reason = next(iter(bad.items()))
+            raise StagingError(f"{acc}: {reason}")
+        rejected.update(bad)
+        frames = {t: f[~f["accession"].isin(list(bad))] for t, f in frames.items()}
     con.execute("CREATE OR REPLACE TEMP TABLE _load_acc AS SELECT unnest(?::VARCHAR[]) AS accession",
                 [accessions])
     for table in STAGED_TABLES:
         con.execute(f"DELETE FROM {table} WHERE accession IN (SELECT accession FROM _load_acc)")
-        if rows[table]:
-            cols = _columns(table)
-            frame = pd.DataFrame(rows[table], columns=cols)
+        frame = frames.get(table)
+        if frame is not None and len(frame):
             # JSON text keeps lists intact through pandas (object columns of lists are fine too,
             # but an all-NULL column would be typed wrongly without the explicit cast below).
             con.register("_frame", frame)
-            select = ", ".join(f'CAST("_frame"."{c}" AS {_types()[table][c]}) AS "{c}"' for c in cols)
+            select = ", ".join(f'CAST("_frame"."{c}" AS {_types()[table][c]}) AS "{c}"' for c in frame.columns)
             con.execute(f"INSERT INTO {table} BY NAME SELECT {select} FROM _frame")
             con.unregister("_frame")
-    return len(accessions)
+    return len(accessions) - len(bad)
 
 
 _TYPES: dict[str, dict[str, str]] = {}

@@ -113,8 +113,8 @@ elif step == "stage":
 
     real_replace = staging.replace_staged
 
-    def replace_staged(con, parsed):
-        n = real_replace(con, parsed)
+    def replace_staged(con, parsed, **kw):
+        n = real_replace(con, parsed, **kw)
         pause(f"{n} filings staged, transaction still open")
         return n
 
