@@ -15,6 +15,7 @@ from typing import Any
 
 from etl import config
 from etl.config import ConfigError
+from etl.progress import progress_bar
 
 AREA_COMMANDS = (
     "etl.edgar.commands",
@@ -38,19 +39,6 @@ def _print(obj: Any, as_json: bool) -> None:
         print(json.dumps(obj, default=str, indent=2))
 
 
-def _progress(total: int, label: str):
-    """A progress bar (rich) on a terminal; silent when output is piped."""
-    if not sys.stderr.isatty() or total <= 0:
-        return None, None
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    prog = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                    TimeRemainingColumn(), transient=True)
-    task_id = prog.add_task(label, total=total)
-    prog.start()
-    return prog, (lambda n: prog.advance(task_id, n))
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     from etl import pipeline
 
@@ -62,12 +50,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise SystemExit("backfill needs --start and --end, or --cik")
         entries = pipeline.discover(settings, start=args.start, end=args.end, ciks=args.ciks, limit=args.limit)
     run_id = args.run_id or _run_id(args.command)
-    prog, advance = _progress(len(entries), f"{args.command} {len(entries)} filings")
-    try:
-        result = pipeline.run(settings, entries, run_id, batch_size=args.batch_size, progress=advance)
-    finally:
-        if prog:
-            prog.stop()
+    with progress_bar(len(entries), f"{args.command} {len(entries)} filings") as bar:
+        result = pipeline.run(settings, entries, run_id, batch_size=args.batch_size, progress=bar.advance)
     result["run_id"] = run_id
     _print(result, args.json)
     return 0

@@ -30,6 +30,7 @@ from typing import Any
 from etl.bench import metrics
 from etl.bench.corpus import DEFAULT_SEED, Corpus, corpus_for, work_root
 from etl.config import SEC_MAX_RPS, Settings
+from etl.progress import progress_bar
 
 log = logging.getLogger("etl.bench")
 USER_AGENT = "edgar-abs-etl benchmark bench@localhost.localdomain"
@@ -190,6 +191,38 @@ def run_bench(opts: BenchOptions) -> dict[str, Any]:
     return out
 
 
+def _fetch_and_parse(opts: BenchOptions, settings: Settings, batches: list[Any], run_id: str, bar: Any,
+                     timings: dict[str, float], rss_at: dict[str, float]) -> tuple[list[Any], list[str]]:
+    """Every fetch_batch, then every parse_batch, in ``opts.workers`` spawned processes."""
+    from etl import pipeline
+
+    ctx = multiprocessing.get_context("spawn")  # the mirror's threads live here: never fork them
+    t = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=max(1, opts.workers), mp_context=ctx, initializer=_worker_init) as pool:
+        list(pool.map(_warm, [0.3] * max(1, opts.workers)))
+        timings["worker_start"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        bar.describe(f"bench: fetch {len(batches)} batches")
+        fetched = []
+        for out in pool.map(pipeline.fetch_batch, [settings] * len(batches), batches, [run_id] * len(batches)):
+            fetched.append(out)
+            bar.advance()
+        timings["fetch"] = time.perf_counter() - t
+        rss_at["fetch"] = peak_rss_mb()["self"]
+
+        t = time.perf_counter()
+        bar.describe(f"bench: parse {len(fetched)} batches")
+        staged = []
+        for out in pool.map(pipeline.parse_batch, [settings] * len(fetched), fetched, [run_id] * len(fetched),
+                            range(len(fetched))):
+            staged.append(out)
+            bar.advance()
+        timings["parse"] = time.perf_counter() - t
+        rss_at["parse"] = peak_rss_mb()["self"]
+    return fetched, staged
+
+
 def _backfill(opts: BenchOptions, settings: Settings, corpus: Corpus) -> dict[str, Any]:
     from etl import pipeline
 
@@ -206,39 +239,31 @@ def _backfill(opts: BenchOptions, settings: Settings, corpus: Corpus) -> dict[st
     timings["discover"] = time.perf_counter() - t
     batches = pipeline.plan_batches(entries, opts.batch_size)
 
-    ctx = multiprocessing.get_context("spawn")  # the mirror's threads live here: never fork them
-    t = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=max(1, opts.workers), mp_context=ctx, initializer=_worker_init) as pool:
-        list(pool.map(_warm, [0.3] * max(1, opts.workers)))
-        timings["worker_start"] = time.perf_counter() - t
+    rss_at: dict[str, float] = {}
+    with progress_bar(2 * len(batches) + 3, f"bench {len(entries)} filings") as bar:
+        fetched, staged = _fetch_and_parse(opts, settings, batches, run_id, bar, timings, rss_at)
 
-        rss_at: dict[str, float] = {}
+        prof = cProfile.Profile() if opts.profile else None
         t = time.perf_counter()
-        fetched = list(pool.map(pipeline.fetch_batch, [settings] * len(batches), batches, [run_id] * len(batches)))
-        timings["fetch"] = time.perf_counter() - t
-        rss_at["fetch"] = peak_rss_mb()["self"]
-
+        if prof:
+            prof.enable()
+        bar.describe("bench: stage (single writer)")
+        st = pipeline.stage(settings, staged, run_id)
+        bar.advance()
+        timings["stage"] = time.perf_counter() - t
+        rss_at["stage"] = peak_rss_mb()["self"]
         t = time.perf_counter()
-        staged = list(pool.map(pipeline.parse_batch, [settings] * len(fetched), fetched, [run_id] * len(fetched),
-                               range(len(fetched))))
-        timings["parse"] = time.perf_counter() - t
-        rss_at["parse"] = peak_rss_mb()["self"]
-
-    prof = cProfile.Profile() if opts.profile else None
-    t = time.perf_counter()
-    if prof:
-        prof.enable()
-    st = pipeline.stage(settings, staged, run_id)
-    timings["stage"] = time.perf_counter() - t
-    rss_at["stage"] = peak_rss_mb()["self"]
-    t = time.perf_counter()
-    dq = pipeline.validate(settings, st["accessions"], run_id)
-    timings["validate"] = time.perf_counter() - t
-    rss_at["validate"] = peak_rss_mb()["self"]
-    t = time.perf_counter()
-    pub = pipeline.publish(settings, run_id)
-    timings["publish"] = time.perf_counter() - t
-    rss_at["publish"] = peak_rss_mb()["self"]
+        bar.describe(f"bench: validate {len(st['accessions'])} filings")
+        dq = pipeline.validate(settings, st["accessions"], run_id)
+        bar.advance()
+        timings["validate"] = time.perf_counter() - t
+        rss_at["validate"] = peak_rss_mb()["self"]
+        t = time.perf_counter()
+        bar.describe("bench: publish")
+        pub = pipeline.publish(settings, run_id)
+        bar.advance()
+        timings["publish"] = time.perf_counter() - t
+        rss_at["publish"] = peak_rss_mb()["self"]
     if prof:
         prof.disable()
     timings["total"] = time.perf_counter() - t0

@@ -50,8 +50,17 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Generate and print the summary as JSON; 0 on success."""
-    summary = generate(args.out, deals=args.deals, months=args.months, seed=args.seed,
-                       inject_errors=args.inject_errors, start=args.start, max_filings=args.max_filings)
+    from etl.progress import progress_bar
+
+    with progress_bar(1, f"synth {args.deals} deals") as bar:
+        def advance(done: int, total: int) -> None:
+            bar.total(total)
+            bar.describe(f"synth {args.deals} deals: month {done} of {total}")
+            bar.advance(1)
+
+        summary = generate(args.out, deals=args.deals, months=args.months, seed=args.seed,
+                           inject_errors=args.inject_errors, start=args.start, max_filings=args.max_filings,
+                           progress=advance)
     out = asdict(summary)
     out["out_dir"] = str(summary.out_dir)
     json.dump(out, sys.stdout, indent=1)

@@ -14,6 +14,7 @@ import math
 import random
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -296,7 +297,8 @@ def _prepare(out_dir: Path) -> None:
 
 
 def generate(out_dir: Path, deals: int, months: int, seed: int, inject_errors: float = 0.0,
-             start: date = date(2004, 1, 1), max_filings: int | None = None) -> SynthSummary:
+             start: date = date(2004, 1, 1), max_filings: int | None = None,
+             progress: Callable[[int, int], None] | None = None) -> SynthSummary:
     """Write a synthetic EDGAR mirror of ``deals`` trusts × ``months`` distributions under ``out_dir``.
 
     Deterministic for a seed: same arguments, same bytes. ``inject_errors`` is the share of
@@ -327,6 +329,8 @@ def generate(out_dir: Path, deals: int, months: int, seed: int, inject_errors: f
                     k = gm - (d.first_year * 12 + d.first_month - 1)
                     if 0 <= k < months and not eng.paid_off:
                         g.distribution(d, filer, eng.step())
+                if progress is not None:  # (months done, months in all): drives the CLI's bar
+                    progress(gm - first + 1, last - first + 1)
                 if month == 3:
                     for d, filer in zip(specs, filers, strict=True):
                         if (d.index, year - 1) in g._annual_dates:
