@@ -193,6 +193,8 @@ def parse_batch(settings: Settings, fetched: Sequence[dict[str, Any]], run_id: s
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"batch-{batch:05d}.jsonl"
     tmp = target.with_suffix(f".{os.getpid()}.tmp")
+    for stale in out_dir.glob(f"{target.stem}.*.tmp"):  # an earlier attempt killed part-way: this
+        stale.unlink(missing_ok=True)                    # retry of the same batch replaces it
     with open(tmp, "w", encoding="utf-8") as fh:
         for rec in fetched:
             flog = filing_logger(log, rec.get("cik"), rec.get("accession"))

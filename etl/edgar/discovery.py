@@ -96,6 +96,7 @@ def quarters_between(start: date, end: date) -> list[tuple[int, int]]:
 
 
 # --------------------------------------------------------------------------- index files
+_ACCESSION = re.compile(r"[0-9]{10}-[0-9]{2}-[0-9]{6}")
 _ACCESSION_IN_FILE = re.compile(r"([0-9]{10}-[0-9]{2}-[0-9]{6})\.txt$")
 _FIXED_LINE = re.compile(
     r"^(?P<left>.*?)\s+(?P<cik>[0-9]{1,10})\s+(?P<date>[0-9]{8}|[0-9]{4}-[0-9]{2}-[0-9]{2})\s+"
@@ -214,7 +215,7 @@ def submission_rows(columns: Mapping[str, Any], cik: int, company: str) -> list[
     dates = columns.get("filingDate") or []
     out: list[IndexEntry] = []
     for acc, form, filed in zip(accs, forms, dates, strict=False):
-        if not isinstance(acc, str) or not _ACCESSION_IN_FILE.search(acc + ".txt"):
+        if not isinstance(acc, str) or not _ACCESSION.fullmatch(acc):  # the whole value, nothing around it
             continue
         try:
             day = _date(str(filed))

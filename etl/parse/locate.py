@@ -241,7 +241,9 @@ def find_report_documents(data: bytes, path: str = "") -> Located:
         got = _from_edgar_sgml(data, loc.warnings) or _sgml_documents(data, loc.warnings)
         loc.header, docs = got
         if not docs:
-            loc.error = "SGML envelope without documents"
+            binary = b"<PDF>" in data or b"\nbegin 6" in data or b"\nbegin 7" in data
+            loc.error = ("only binary documents in the submission (uuencoded or PDF), no text or HTML"
+                         if binary else "SGML envelope without documents")
             return loc
     else:
         name = PurePath(path).name if path else ""

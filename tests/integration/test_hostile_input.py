@@ -63,7 +63,7 @@ SGML_FIXTURES = ("bare_document", "binaries", "cp1252_bytes", "nul_and_crlf", "t
 EXPECTED: dict[str, tuple[str, str, str]] = {
     "earnings_8k_non_abs": ("parse", "no_report", "no distribution report found"),
     "empty_document": ("parse", "no_report", "no text or HTML document in the submission"),
-    "uuencoded_only": ("parse", "no_report", "without documents|binary"),
+    "uuencoded_only": ("parse", "no_report", "only binary documents"),
     "deep_nesting": ("parse", "no_report", "no distribution report found"),
     "zero_bytes": ("fetch", "failed", "not an EDGAR full submission"),
     "bare_document": ("fetch", "failed", "not an EDGAR full submission"),

@@ -39,9 +39,9 @@ AIRFLOW_SERVICES = {
     "airflow-worker": ["celery", "worker"],
 }
 #: what a user must set before `docker compose up` (everything else has a default)
-REQUIRED_VARS = {"EDGAR_USER_AGENT", "AIRFLOW_JWT_SECRET", "AIRFLOW_ADMIN_PASSWORD"}
+REQUIRED_VARS = {"EDGAR_USER_AGENT", "AIRFLOW_JWT_SECRET", "AIRFLOW_ADMIN_PASSWORD", "POSTGRES_PASSWORD"}
 TEST_VARS = {"EDGAR_USER_AGENT": "Jane Analyst jane.analyst@example.org", "AIRFLOW_JWT_SECRET": "s3cret",
-             "AIRFLOW_ADMIN_PASSWORD": "pw"}
+             "AIRFLOW_ADMIN_PASSWORD": "pw", "POSTGRES_PASSWORD": "pg"}
 
 _VAR = re.compile(r"\$\$|\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}|\$(?P<bare>[A-Za-z_][A-Za-z0-9_]*)")
 

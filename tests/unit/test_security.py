@@ -49,11 +49,7 @@ DEFAULTED_SECRET_RE = re.compile(rf"""(?i)\$\{{({SECRET_NAME}):?-([^}}]+)\}}""")
 URL_CREDENTIAL_RE = re.compile(r"://[^/\s:@]+:(?!\$\{)([^@\s/]+)@")
 UA_LITERAL_RE = re.compile(r"""["']User-Agent["']\s*:\s*["']""")
 # Reviewed exceptions: (file, text on the line). Keep this short and say why.
-ALLOWED = {
-    # local Postgres of the compose stack: reachable only on the compose network (no published
-    # port); POSTGRES_PASSWORD overrides it. Reported as a hardening item (make it required).
-    ("docker-compose.yml", "${POSTGRES_PASSWORD:-airflow}"),
-}
+ALLOWED: set[tuple[str, str]] = set()
 
 
 def scanned_files() -> list[Path]:
@@ -272,11 +268,13 @@ class _NoNetwork:
 
 
 def test_hostile_submissions_json_never_reaches_a_path(tmp_path: Path) -> None:
-    # discovery keeps an accession that merely *ends* like one; the raw store is what stops it
+    # discovery drops an accession that merely *ends* like one; the raw store would stop it too
     rows = submission_rows({"accessionNumber": ["../../../x/0001019965-04-000001", "0001019965-04-000002"],
                             "form": ["10-D", "10-D"], "filingDate": ["2006-01-25", "2006-01-25"]},
                            1268803, "AAMES MORTGAGE TRUST 2003-1")
-    hostile = next(r for r in rows if r.accession.startswith(".."))
+    assert [r.accession for r in rows] == ["0001019965-04-000002"]
+    hostile = IndexEntry("10-D", "X", 1268803, date(2006, 1, 25), "edgar/data/1268803/x.txt",
+                         "../../../x/0001019965-04-000001")
     store = RawStore(Settings(data_dir=tmp_path / "data"))
     with pytest.raises(RawStoreError, match="accession"):
         fetch_filing(_NoNetwork(), store, hostile)  # type: ignore[arg-type]
