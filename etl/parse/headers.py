@@ -70,8 +70,9 @@ class Column:
         return self.matches[0].measure.type if self.matches else None
 
 
-def describe(col: Column) -> None:
-    """Fill entity, date, role hints and lexicon matches from ``col.label``."""
+def describe(col: Column, loose: bool = True) -> None:
+    """Fill entity, date, role hints and lexicon matches from ``col.label``; ``loose``: when
+    no variant ends the label, accept one found anywhere in it."""
     lab = col.label.strip()
     lex = lexicon()
     if not lab:
@@ -96,7 +97,7 @@ def describe(col: Column) -> None:
         rest = re.split(r"(?i)\bper\b", rest)[0].strip() or rest
     if rest and not (col.entity and rest.lower() in ("", "total")):
         col.matches = lex.lookup_label(rest)
-        if not col.matches and col.entity is None:
+        if not col.matches and col.entity is None and loose:
             # "Pool 1 Total" style headers carry no measure; others may be a whole phrase
             col.matches = [m for m in lex.lookup_label(rest, anchored=False) if m.score >= 20][:3]
 
@@ -153,6 +154,8 @@ def positional_columns(data: list[Row], header: list[Row],
     if not cols:
         return cols, head_parts
     parts: list[list[str]] = [[] for _ in cols]
+    own: list[list[str]] = [[] for _ in cols]  # header cells over this column alone
+    spanned = [False] * len(cols)
     first = cols[0].start
     exact = any(r.table is not None for r in data)
     for hr in header:
@@ -166,15 +169,35 @@ def positional_columns(data: list[Row], header: list[Row],
             if len(covered) > 1:
                 for i in covered:
                     parts[i].append(t.text)
+                    spanned[i] = True
                 continue
             i = column_of(t, cols, exact)
             if i is not None:
                 parts[i].append(t.text)
-    for c, p in zip(cols, parts, strict=True):
+                own[i].append(t.text)
+    for c, p, o, sp in zip(cols, parts, own, spanned, strict=True):
         c.label = " ".join(p)
-        describe(c)
+        grouped = sp and bool(o)
+        describe(c, loose=not grouped)
+        if grouped and not c.matches and not c.entity:
+            _describe_under_group(c, " ".join(x for x in p if x not in o), " ".join(o))
     assign_date_roles(cols)
     return cols, head_parts
+
+
+def _describe_under_group(col: Column, group: str, own: str) -> None:
+    """A column under a heading that spans several ("Current Distribution" over Principal,
+    Interest and Total; "Certificate Balance" over Original, Beginning and Ending), whose
+    stacked label read top-down names no measure: the heading may end the column's phrase
+    ("Original" + "Certificate Balance") or only group the columns ("Interest")."""
+    for label in (f"{own} {group}", own):
+        alt = Column(col.start, col.end, label)
+        describe(alt, loose=False)
+        if alt.matches:
+            col.label, col.matches = label, alt.matches
+            col.date, col.role, col.per1000 = col.date or alt.date, col.role or alt.role, col.per1000 or alt.per1000
+            return
+    describe(col)
 
 
 def header_overlaps(row: Row, data: list[Row], ivs: list[tuple[int, int]] | None = None) -> bool:
