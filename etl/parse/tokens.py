@@ -49,6 +49,7 @@ class Tok:
     klass: cls.ClassName | None = None
     date: str | None = None
     col: int | None = None
+    mark: str | None = None  # an item or footnote mark ("(1)") stripped from the front of a text cell
 
     @property
     def is_value(self) -> bool:
@@ -75,6 +76,11 @@ class Row:
     @property
     def text(self) -> str:
         return " ".join(t.text for t in self.toks)
+
+    @property
+    def marker(self) -> str | None:
+        """The mark a text row began with ("(1) Notional balance"), which its text no longer shows."""
+        return self.toks[0].mark if self.toks else None
 
 
 def _value_tok(text: str, start: int, end: int, line: int) -> Tok | None:
@@ -130,7 +136,7 @@ def _classify(t: str) -> tuple[str, str, Number | None, cls.ClassName | None, st
 
 
 # What a cell tokenises to, positions as offsets from the cell's start (``_END``: its end).
-_Shape = tuple[tuple[str, str, int, int, Number | None, cls.ClassName | None, str | None], ...]
+_Shape = tuple[tuple[str, str, int, int, Number | None, cls.ClassName | None, str | None, str | None], ...]
 _END = 1 << 40  # stands for the cell's end column (given by the caller) in a cached shape
 
 
@@ -140,7 +146,7 @@ def _cell_shape(text: str) -> _Shape:
     figures repeat across the lines and reports of a trustee). Every position the tokenizer
     computes is the cell's start plus an offset that depends on the text alone, so one
     shape serves the cell wherever it is printed."""
-    return tuple((t.text, t.kind, t.start, t.end, t.num, t.klass, t.date)
+    return tuple((t.text, t.kind, t.start, t.end, t.num, t.klass, t.date, t.mark)
                  for t in _tokenize_cell(text, 0, 0, _END))
 
 
@@ -149,8 +155,8 @@ def tokenize_cell(text: str, start: int = -1, line: int = 0, end: int | None = N
     if start < 0:
         return _tokenize_cell(text, start, line, end)
     e = end if end is not None else start + len(text)
-    return [Tok(tx, kind, start + a, e if b == _END else start + b, line, num, klass, date)
-            for tx, kind, a, b, num, klass, date in _cell_shape(text)]
+    return [Tok(tx, kind, start + a, e if b == _END else start + b, line, num, klass, date, mark=mark)
+            for tx, kind, a, b, num, klass, date, mark in _cell_shape(text)]
 
 
 def _tokenize_cell(text: str, start: int, line: int, end: int | None) -> list[Tok]:
@@ -193,7 +199,7 @@ def _tokenize_cell(text: str, start: int, line: int, end: int | None) -> list[To
             v = _value_tok(joined, start, e, line)
             if v is not None and v.num is not None:
                 return [v]
-    return [Tok(t2, TEXT, start, e, line)]
+    return [Tok(t2, TEXT, start, e, line, mark=t[: len(t) - len(t2)].strip() or None)]
 
 
 def tokenize_fixed_line(line_text: str, line_no: int) -> list[Tok]:
@@ -203,8 +209,8 @@ def tokenize_fixed_line(line_text: str, line_no: int) -> list[Tok]:
     for m in _CELL_SPLIT_RE.finditer(line_text):
         # tokenize_cell(m.group(), m.start(), line_no, m.end()) inlined: the cell ends at m.end()
         s = m.start()
-        for tx, kind, a, b, num, klass, date in _cell_shape(m.group()):
-            append(Tok(tx, kind, s + a, m.end() if b == _END else s + b, line_no, num, klass, date))
+        for tx, kind, a, b, num, klass, date, mark in _cell_shape(m.group()):
+            append(Tok(tx, kind, s + a, m.end() if b == _END else s + b, line_no, num, klass, date, mark=mark))
     return merge_value_tokens(out)
 
 
@@ -355,13 +361,18 @@ def split_records(toks: list[Tok], positional: bool) -> list[Row]:
             rows.append(Row(list(pending), pending[0].line, positional=positional, kind="text"))
             pending.clear()
 
+    lead: str | None = None  # a mark in a cell of its own, before the text it marks
     for t in toks:
         if t.kind == MARKER:
             if cur is not None and cur.kind == CLASS and not cur.values:
                 cur = None  # "C" before "i" was an outline letter, not class C
                 continue
             close()
+            lead = t.text if not pending else None
             continue
+        if lead is not None and t.kind == TEXT and not pending and t.mark is None:
+            t.mark = lead
+        lead = None
         if t.kind == CLASS:
             if cur is not None and cur.kind == CLASS and not _has_figures(cur) and cur.values \
                     and all(v.kind == CUSIP for v in cur.values) and len(t.text) <= 4:
