@@ -25,6 +25,7 @@ class Measure:
     type: str
     scopes: tuple[str, ...]
     canonical: bool = True
+    deduction: bool = False  # an amount taken away (a fee, a loss): never below zero by its nature
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +54,7 @@ class Lexicon:
         vocab: set[str] = set()
         for entry in data["measures"]:
             m = Measure(entry["name"], entry.get("type", "amount"), tuple(entry["scopes"]),
-                        bool(entry.get("canonical", True)))
+                        bool(entry.get("canonical", True)), entry.get("sign") == "deduction")
             self.measures[m.name] = m
             for label in entry["labels"]:
                 words = self.normalize(str(label))

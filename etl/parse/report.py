@@ -57,10 +57,12 @@ _PER1000 = {
 _SUBSTANTIVE = frozenset(k for k in CLASS_KEYS if "per_1000" not in k) | {"cusip"}
 
 _TOTAL_RE = re.compile(r"^(?:total|totals|grand total|total:|totals:)\b", re.I)
+_NOTE_MARK_RE = re.compile(r"^(?:\*{1,3}|\(\d{1,2}\)|\d\)|\u2020)$")
 _FOOTNOTE_RE = re.compile(r"^(\*{1,3}|\(\d{1,2}\)|\d\)|\u2020)\s*(\S.*)$")
 _POOL_PREFIX_RE = re.compile(r"^(?:loan\s+)?(?:pool|group|grp)\s*#?\s*([0-9]{1,2}[A-Z]?|[IVX]{1,4})\b[\s:\-]*", re.I)
 _BUCKET_RANGE_RE = re.compile(r"(\d{1,3})\s*(?:-|\u2013|to)\s*(\d{1,3})")
 _BUCKET_PLUS_RE = re.compile(r"(\d{1,3})\s*(?:\+|or\s+more|and\s+over|plus|days\s+or\s+more|\s*days\s*\+|or\s+greater)", re.I)
+_BUCKET_DAYS_RE = re.compile(r"^(30|60|90|120|150|180)\s*days\b(?!\s*(?:\+|or\s+more|and\s+over|plus))")
 _MAJOR_TITLE_RE = re.compile(r"^(?:[IVX]{1,4}\.\s|[A-H]\.\s|[Ss][Ee][Cc][Tt][Ii][Oo][Nn]\b|[A-Z][A-Z0-9&$,.'()\-/ ]{3,}$)")
 _CONNECTOR_END_RE = re.compile(r"(?:\b(?:for|of|and|the|to|in|on|from|by|with|or|per)|[,&/\-])$", re.I)
 _DATE_PAT = r"(?P<d>(?:\d{1,2}/\d{1,2}/\d{2,4})|(?:\d{4}-\d{2}-\d{2})|(?:\d{1,2}[- ][A-Za-z]{3,9}\.?[- ,]+\d{2,4})|(?:[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}))"
@@ -209,6 +211,11 @@ def group_rows(rows: list[Row], b: Builder) -> list[Group]:
                     cur.footnotes.append(fn)
                 blank = False
                 continue
+            if r.marker is not None and _NOTE_MARK_RE.match(r.marker):
+                # "(1) Notional balance ...": the tokenizer took the mark off as item numbering;
+                # it is also a footnote mark a class row may carry ("A-IO(1)"). The line stays
+                # text (an outline item "(1) Amount of principal being paid:" heads what follows).
+                b.footnotes.append((r.marker, r.text))
             r.blank_before = r.blank_before or blank
             blank = False
             pending.append(r)
@@ -389,8 +396,8 @@ class Emitter:
         name = k.designation
         c = b.klass(name)
         self.current_class = name
-        if k.starred:
-            c["_starred"] = True
+        if k.mark:
+            c["_mark"] = k.mark
         where = f"class {name}"
         # "(1) Amount of principal being paid: (a) Class A-1 Notes: $0.00": one figure under
         # a heading that names the measure, no column header at all
@@ -473,6 +480,7 @@ class Emitter:
         if k is not None and not matches and rest:
             matches = self.lex.lookup_label(mtext)
         bucket = _bucket(label) if (g.ctx.delinquency or _delinquency_cols(g.cols)) else None
+        title_entity = _title_entity(g.title or g.ctx.title)
         for idx, (ci, tok) in enumerate(assign):
             col = g.cols[ci] if ci is not None and ci < len(g.cols) else None
             if tok.kind == TEXT:
@@ -493,7 +501,7 @@ class Emitter:
                 self.class_value(g, row, c, k.designation, col, ci, tok, f"class {k.designation}", label,
                                  meas=meas, per1000_label=per1000_label)
                 continue
-            entity = col.entity if col is not None and col.entity else pool_name
+            entity = col.entity if col is not None and col.entity else (pool_name or title_entity)
             # ---- per $1,000 lines under a class ("per $1,000 original principal amount")
             if per1000_label and self.current_class and not entity:
                 meas = best_for_scope(matches, "class") or self._heading_measure(g)
@@ -522,6 +530,10 @@ class Emitter:
             if meas is None and matches and col is not None and col.measure_for("pool"):
                 meas, scope = col.measure_for("pool"), "pool"
             mname = _resolve(meas, col, g.ctx, per1000_label, scope or "deal") if scope else None
+            if scope == "deal" and entity and entity != "Total":
+                # a deal figure printed per pool ("Prepayment Penalties" under Group 1, Group 2,
+                # Total): that pool's share, kept with the pool; only the Total is the deal's
+                scope = "pool"
             mtype = meas.type if meas is not None else None
             value, ok = _number(tok, b, f"{label}", mtype)
             if not ok:
@@ -574,6 +586,16 @@ class Emitter:
         b.put(entry, mname, value, f"delinquency {pool} {bucket}")
 
 
+def _title_entity(title: str) -> str | None:
+    """The pool a table's own title names ("Group 1 Collateral Statement"): its label rows
+    are that pool's figures when no column names a pool."""
+    lines = [ln.strip() for ln in title.split("\n") if ln.strip()]
+    if not lines:
+        return None
+    m = _POOL_PREFIX_RE.match(lines[-1])
+    return m.group(1).upper() if m else None
+
+
 def _delinquency_cols(cols: list[Column]) -> bool:
     return any(c.measure_for("delinquency") is not None and c.measure_for("delinquency").name  # type: ignore[union-attr]
                in ("unpaid_principal_balance", "stated_principal_balance") for c in cols)
@@ -593,6 +615,9 @@ def _bucket(label: str) -> str | None:
     m = _BUCKET_PLUS_RE.search(low)
     if m:
         return f"{int(m.group(1))}+"
+    m = _BUCKET_DAYS_RE.match(low)
+    if m:  # "30 Days", "60 Days Delinquent": the month-wide band that starts there
+        return f"{int(m.group(1))}-{int(m.group(1)) + 29}"
     if low.startswith("total"):
         return "total"
     if low.startswith("current"):
@@ -697,8 +722,43 @@ def assemble(rows: list[Row], document: str, truncated: bool) -> Builder:
         g.ctx = ctx = _ctx_for(g.title, ctx)
         em.table(g)
         prev = g
+    _deductions_as_amounts(b)
     _finish_classes(b)
     return b
+
+
+def _deductions_as_amounts(b: Builder) -> None:
+    """Fees and losses a table prints in parentheses or with a minus, every non-zero one of
+    them: the sign says "deducted" ("Less: Servicing Fee (100,437.19)", a Realized Losses
+    column of "(12,345.67)"), and the amount is read without it. A table printing some of a
+    measure's figures negative and others positive keeps every sign as printed (a recovery
+    among losses)."""
+    deductions = {name for name, m in lexicon().measures.items() if m.deduction}
+    deductions |= {_PER1000[n] for n in deductions if n in _PER1000}
+    by_table: dict[tuple[object, str], list[dict]] = {}
+    for f in b.fields:
+        if f["measure"] in deductions and isinstance(f["value"], (int, float)) and f["value"] != 0:
+            by_table.setdefault((f["table"], f["measure"]), []).append(f)
+    for (_, measure), fields in by_table.items():
+        if any(f["value"] > 0 for f in fields):
+            continue
+        for f in fields:
+            v = f["value"]
+            f["value"] = -v
+            scope, entity = f["scope"], f["entity"]
+            if scope == "class":
+                target = b.classes.get(entity)
+            elif scope == "pool":
+                target = b.pools.get(entity)
+            elif scope == "deal":
+                target = b.deal
+            else:
+                target = None
+                for t in b.class_totals:
+                    if t["measure"] == measure and t["value"] == v and t["line"] == f["line"]:
+                        t["value"] = -v
+            if target is not None and target.get(measure) == v:
+                target[measure] = -v
 
 
 def _drop_cut_figure(rows: list[Row], b: Builder) -> None:
@@ -732,8 +792,8 @@ def _finish_classes(b: Builder) -> None:
     notional_marks = {mark for mark, text in b.footnotes if re.search(r"notional", text, re.I)}
     for name in list(b.classes):
         c = b.classes[name]
-        starred = c.pop("_starred", False)
-        if starred and "*" in notional_marks:
+        mark = c.pop("_mark", None)
+        if mark and mark in notional_marks:
             c["notional"] = True
         if not any(c.get(k) is not None for k in _SUBSTANTIVE) and c.get("description") is None:
             del b.classes[name]

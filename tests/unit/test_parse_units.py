@@ -351,3 +351,127 @@ def test_fifty_megabytes_bounded(tmp_path) -> None:  # noqa: ANN001 - pytest fix
 def test_not_a_report_is_unknown_with_reason() -> None:
     p = _parse("This is a letter to shareholders.\nIt has no tables at all.\n")
     assert p["kind"] == "unknown" and p["error"]
+
+
+# ---------------------------------------------------------------- regressions from the synthetic corpus
+_GROUPED_HTML = """<html><body><p>Distribution Date: March 25, 2004</p><table>
+<tr><td colspan="2"></td><td colspan="4">Certificate Balance</td><td colspan="6">Current Distribution</td>
+    <td colspan="2"></td><td colspan="2">Certificate Balance</td></tr>
+<tr><td>Class</td><td>Pass-Through Rate</td><td colspan="2">Original</td><td colspan="2">Beginning</td>
+    <td colspan="2">Principal</td><td colspan="2">Interest</td><td colspan="2">Total</td>
+    <td colspan="2">Realized Losses</td><td colspan="2">Ending</td></tr>
+<tr><td>A-1</td><td>1.38625%</td><td>$</td><td>91,200,000.00</td><td>$</td><td>91,200,000.00</td>
+    <td>$</td><td>1,180,856.56</td><td>$</td><td>94,819.50</td><td>$</td><td>1,275,676.06</td>
+    <td>$</td><td>(1,000.00)</td><td>$</td><td>90,018,143.44</td></tr>
+<tr><td>A-IO<sup>(1)</sup></td><td>6.50000%</td><td></td><td>73,865,000.00</td><td></td><td>73,865,000.00</td>
+    <td></td><td>-</td><td></td><td>400,102.08</td><td></td><td>400,102.08</td><td></td><td>-</td>
+    <td></td><td>73,865,000.00</td></tr>
+<tr><td>M-1</td><td>1.75625%</td><td></td><td>13,705,000.00</td><td></td><td>13,705,000.00</td>
+    <td></td><td>-</td><td></td><td>18,052.05</td><td></td><td>18,052.05</td><td></td><td>(2,000.00)</td>
+    <td></td><td>13,703,000.00</td></tr>
+<tr><td colspan="2">Total</td><td>$</td><td>104,905,000.00</td><td>$</td><td>104,905,000.00</td>
+    <td>$</td><td>1,180,856.56</td><td>$</td><td>512,973.63</td><td>$</td><td>1,693,830.19</td>
+    <td>$</td><td>(3,000.00)</td><td>$</td><td>103,721,143.44</td></tr>
+</table>
+<p>(1) Notional balance. Class A-IO is an interest-only class and is not included in the balance totals.</p>
+<p>Available Funds</p><table>
+<tr><td></td><td colspan="2">Group 1</td><td colspan="2">Group 2</td><td colspan="2">Total</td></tr>
+<tr><td>Scheduled Interest</td><td>$</td><td>1,598,558.34</td><td>$</td><td>368,218.46</td><td>$</td>
+    <td>1,966,776.79</td></tr>
+<tr><td>Less: Servicing Fee</td><td></td><td>(100,437.19)</td><td></td><td>(20,675.05)</td><td></td>
+    <td>(121,112.24)</td></tr>
+<tr><td>Interest Remittance Amount</td><td></td><td>1,498,121.15</td><td></td><td>347,543.41</td><td></td>
+    <td>1,845,664.55</td></tr>
+<tr><td>Prepayment Penalties</td><td></td><td>18,315.29</td><td></td><td>3,062.56</td><td></td>
+    <td>21,377.85</td></tr>
+<tr><td>Beginning Loan Count</td><td></td><td>1,720</td><td></td><td>220</td><td></td><td>1,940</td></tr>
+<tr><td>Ending Loan Count</td><td></td><td>1,713</td><td></td><td>219</td><td></td><td>1,932</td></tr>
+</table></body></html>"""
+
+
+@pytest.mark.unit
+def test_grouped_header_cells_under_a_spanning_heading_keep_their_own_measure() -> None:
+    # "Current Distribution" over Principal / Interest / Total, "Certificate Balance" over
+    # Original / Beginning and Ending: each column is still read as its own measure
+    p = _parse(_GROUPED_HTML, "r.htm")
+    a1 = next(c for c in p["classes"] if c["class"] == "A-1")
+    assert a1["original_balance"] == 91200000.00
+    assert a1["beginning_balance"] == 91200000.00
+    assert a1["interest"] == 94819.50
+    assert a1["total_distribution"] == 1275676.06
+    assert a1["ending_balance"] == 90018143.44
+    totals = {t["measure"]: t["value"] for t in p["class_totals"]}
+    assert totals["interest"] == 512973.63 and totals["original_balance"] == 104905000.00
+
+
+@pytest.mark.unit
+def test_numbered_footnote_mark_on_a_class_makes_it_notional() -> None:
+    # "A-IO(1)" and "(1) Notional balance ...": the mark is a footnote's, not item numbering
+    p = _parse(_GROUPED_HTML, "r.htm")
+    flags = {c["class"]: c["notional"] for c in p["classes"]}
+    assert flags == {"A-1": False, "A-IO": True, "M-1": False}
+
+
+@pytest.mark.unit
+def test_deductions_in_parentheses_are_read_as_amounts() -> None:
+    p = _parse(_GROUPED_HTML, "r.htm")
+    pools = {x["pool"]: x for x in p["pools"]}
+    assert pools["1"]["servicing_fee"] == 100437.19 and pools["Total"]["servicing_fee"] == 121112.24
+    got = {c["class"]: c for c in p["classes"]}
+    assert got["A-1"]["realized_loss"] == 1000.00 and got["M-1"]["realized_loss"] == 2000.00
+    assert {t["measure"]: t["value"] for t in p["class_totals"]}["realized_loss"] == 3000.00
+    # a negative among positives is a recovery, printed as such: signs kept
+    mixed = _GROUPED_HTML.replace("(2,000.00)", "2,000.00")
+    got = {c["class"]: c for c in _parse(mixed, "r.htm")["classes"]}
+    assert got["A-1"]["realized_loss"] == -1000.00 and got["M-1"]["realized_loss"] == 2000.00
+
+
+@pytest.mark.unit
+def test_beginning_loan_count_is_not_the_loan_count_and_pool_penalties_stay_with_pools() -> None:
+    p = _parse(_GROUPED_HTML, "r.htm")
+    pools = {x["pool"]: x for x in p["pools"]}
+    assert pools["1"]["loan_count"] == 1713 and pools["1"]["beginning_loan_count"] == 1720
+    assert pools["Total"]["loan_count"] == 1932
+    # printed per pool: each pool keeps its own; the deal's figure is the Total column's
+    assert pools["1"]["prepayment_premium"] == 18315.29
+    assert p["deal"]["prepayment_premium"] == 21377.85
+
+
+@pytest.mark.unit
+def test_collateral_statements_titled_by_group_are_that_groups_figures() -> None:
+    block = """<TABLE>
+<CAPTION>
+                                  {name} Collateral Statement
+
+<S>                                                          <C>
+Beginning Loan Count                                                       {n0:,}
+Ending Loan Count                                                          {n1:,}
+Beginning Scheduled Balance                                       {b0}
+Realized Loss Amount                                                    {loss}
+Ending Scheduled Balance                                          {b1}
+</TABLE>
+"""
+    text = "Distribution Date:      4/26/2004\n\n" + "".join([
+        block.format(name="Group 1", n0=1083, n1=1075, b0="236,717,675.87", loss="1,000.00", b1="234,635,253.53"),
+        block.format(name="Group 2", n0=332, n1=328, b0=" 39,911,855.11", loss="    0.00", b1=" 39,388,127.51"),
+        block.format(name="Total", n0=1415, n1=1403, b0="276,629,530.98", loss="1,000.00", b1="274,023,381.04"),
+    ]) + """
+<TABLE>
+<CAPTION>
+                                  Delinquency Status
+
+<S>                          <C>               <C>
+30 Days                                     12          2,467,818.11
+60 Days                                      5            882,087.56
+90+ Days                                     2            142,974.10
+</TABLE>
+"""
+    p = _parse(text)
+    pools = {x["pool"]: x for x in p["pools"]}
+    assert set(pools) == {"1", "2", "Total"}
+    assert pools["1"]["beginning_balance"] == 236717675.87 and pools["1"]["loan_count"] == 1075
+    assert pools["2"]["ending_balance"] == 39388127.51 and pools["2"]["current_realized_loss"] == 0
+    assert pools["Total"]["beginning_balance"] == 276629530.98
+    assert pools["Total"]["current_realized_loss"] == 1000.00
+    buckets = {(d["bucket"], d["count"]) for d in p["delinquencies"]}
+    assert {("30-59", 12), ("60-89", 5), ("90+", 2)} <= buckets
