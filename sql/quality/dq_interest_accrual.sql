@@ -8,7 +8,8 @@
 --   actual/360 since the previous report of the deal in the staged history (when it is last month's);
 --   actual/360 since the previous distribution date the calendar implies (previous month's nominal
 --     day rolled to a business day; see dq_report_context);
---   30/360 (a month of 30 days, or the stated period counted 30/360);
+--   30/360: a month of 30 days, or the stated period counted 30/360 (a report stating one accrual
+--     period, its floating classes' actual/360 one, still pays its fixed classes 30/360 on the month);
 --   actual/360 over a day count the report itself implies: an integer number of days that makes at
 --     least two classes accrue to the cent of their rounding (the first period of a deal runs from
 --     the closing date, which the report does not print).
@@ -18,6 +19,9 @@
 -- balance 0 or not printed (a notional class printing no notional amount); rate 0 with interest > 0
 -- (a class paid the excess interest, the seed's X); interest equal to the deal's prepayment premium
 -- (a class paid prepayment premiums, the seed's P).
+-- Expected is carried to a millionth of a unit (DECIMAL) and the residual taken in decimals: an accrual
+-- landing on a half cent (10,195,000 x 3.78% x 31/360 = 33,184.725, printed 33,184.73) is half a unit
+-- off, not half a unit plus the binary floating-point error of 33,184.725.
 -- Grain: one row per (accession, class).
 -- Tolerance: half a unit (0.5 or 0.005) for the rounded interest, plus half a unit per non-zero
 -- shortfall added to it (each is printed rounded too), plus the rate's own rounding when the rate is
@@ -62,7 +66,7 @@ implied AS (
                round(accrued * 36000 / (bal * rate)) AS k
         FROM r WHERE not_applicable_reason IS NULL AND rate > 0 AND accrued > 0
     )
-    WHERE k BETWEEN 1 AND 92 AND abs(accrued - bal * rate / 100 * k / 360) <= tol
+    WHERE k BETWEEN 1 AND 92 AND abs(accrued - CAST(bal * rate / 100 * k / 360 AS DECIMAL(38, 6))) <= tol
     GROUP BY accession, k
     HAVING count(*) >= 2
 ),
@@ -81,39 +85,44 @@ cand AS (
            || ' (calendar)', x.calendar_days, 4
     FROM dq_report_context x WHERE x.calendar_days > 0
     UNION ALL
-    SELECT x.accession, '30/360', coalesce(x.stated_days_30_360, 30), 5 FROM dq_report_context x
+    SELECT x.accession, '30/360', 30, 5 FROM dq_report_context x
+    UNION ALL
+    SELECT x.accession, '30/360 over the stated accrual period', x.stated_days_30_360, 5
+    FROM dq_report_context x WHERE x.stated_days_30_360 > 0 AND x.stated_days_30_360 <> 30
     UNION ALL
     SELECT i.accession, 'actual/360 over ' || i.days || ' days implied by ' || i.support || ' classes', i.days, 6
     FROM implied i
 ),
-scored AS (
-    SELECT r.*, k.convention, k.days, k.pref, r.bal * r.rate / 100 * k.days / 360 AS expected,
-           r.tol_amount + r.rate_allowance_per_day * k.days AS tol,
-           row_number() OVER (PARTITION BY r.accession, r.class
-                              ORDER BY abs(r.accrued - r.bal * r.rate / 100 * k.days / 360)
-                                           <= r.tol_amount + r.rate_allowance_per_day * k.days DESC,
-                                       k.pref, abs(r.accrued - r.bal * r.rate / 100 * k.days / 360)) AS rn
+expect AS (
+    SELECT r.*, k.convention, k.days, k.pref,
+           CAST(r.bal * r.rate / 100 * k.days / 360 AS DECIMAL(38, 6)) AS expected,
+           r.tol_amount + r.rate_allowance_per_day * k.days AS tol
     FROM r
     JOIN cand k USING (accession)
     WHERE r.not_applicable_reason IS NULL
 ),
+scored AS (
+    SELECT *,
+           row_number() OVER (PARTITION BY accession, class
+                              ORDER BY abs(accrued - expected) <= tol DESC, pref, abs(accrued - expected)) AS rn
+    FROM expect
+),
 checked AS (
     SELECT accession, 'class' AS scope, class, NULL AS pool, NULL AS bucket, NULL AS section, 'interest' AS measure,
-           CAST(accrued AS DOUBLE) AS observed, CAST(expected AS DOUBLE) AS expected, tol AS tolerance,
-           true AS applicable,
+           CAST(accrued AS DOUBLE) AS observed, CAST(expected AS DOUBLE) AS expected,
+           CAST(accrued - expected AS DOUBLE) AS residual, tol AS tolerance, true AS applicable,
            CASE WHEN abs(accrued - expected) <= tol THEN convention
                 ELSE 'no day count matches; closest ' || convention END
            || ': ' || dq_fmt(bal) || ' x ' || rtrim(rtrim(CAST(rate AS VARCHAR), '0'), '.') || '% x ' || days || '/360 = '
            || format('{:,.4f}', CAST(expected AS DOUBLE)) || ' against ' || dq_fmt(accrued) AS detail
     FROM scored WHERE rn = 1
     UNION ALL
-    SELECT accession, 'class', class, NULL, NULL, NULL, 'interest', CAST(accrued AS DOUBLE), NULL, tol_amount, false,
-           not_applicable_reason
+    SELECT accession, 'class', class, NULL, NULL, NULL, 'interest', CAST(accrued AS DOUBLE), NULL, NULL, tol_amount,
+           false, not_applicable_reason
     FROM c WHERE not_applicable_reason IS NOT NULL
 )
 SELECT accession, 'interest_accrual' AS check_name, 'error' AS severity, scope, class, pool, bucket, section,
-       measure, observed, expected, observed - expected AS residual, CAST(tolerance AS DOUBLE) AS tolerance,
-       abs(observed - expected) AS abs_residual,
+       measure, observed, expected, residual, CAST(tolerance AS DOUBLE) AS tolerance, abs(residual) AS abs_residual,
        coalesce(applicable AND observed IS NOT NULL AND expected IS NOT NULL, false) AS applicable, detail
 FROM checked
 UNION ALL

@@ -5,8 +5,11 @@
 -- not residual, and carries no coupon (rate 0 or not printed). The principal-bearing certificates
 -- are the rows the report's own balance Total covers (the rule dq_class_total_rule matched for that
 -- balance; without a matching printed Total: the classes neither notional nor residual), never a
--- notional class nor the OC class. Not applicable when no single OC class exists, the pool balance
--- is not printed, or a certificate lacks the balance.
+-- notional class nor the OC class, nor, in a report that prints coupons, a class carrying none: a
+-- prepayment-premium class P holds a nominal $100 that no loan backs, yet reports whose Totals add
+-- every class but the notional ones (CTSLink style: pool + P's $100 = Total) count it in.
+-- Not applicable when no single OC class exists, the pool balance is not printed, or a certificate
+-- lacks the balance.
 -- Grain: one row per (accession, measure in beginning_balance, ending_balance).
 -- Tolerance: half a unit per rounded balance: the pool, each certificate and the OC class
 -- (seed: 1 + 10 + 1 = 12 balances -> 6.0).
@@ -16,6 +19,10 @@ WITH c AS (
     SELECT *, (coalesce(notional, false) OR upper(class) IN ('X', 'C', 'CE', 'OC', 'SB'))
                   AND NOT coalesce(residual, false) AND coalesce(pass_through_rate, 0) = 0 AS is_oc
     FROM stg_class_period
+),
+coupons AS (
+    SELECT accession, bool_or(coalesce(pass_through_rate, 0) > 0) AS prints_coupons
+    FROM stg_class_period GROUP BY accession
 ),
 oc AS (
     SELECT accession, count(*) AS n_oc, any_value(class) AS oc_class,
@@ -38,7 +45,9 @@ certs AS (
     FROM c
     CROSS JOIN (VALUES ('beginning_balance'), ('ending_balance')) m(measure)
     LEFT JOIN balance_rule b ON b.accession = c.accession AND b.measure = m.measure AND b.rn = 1
+    JOIN coupons k ON k.accession = c.accession
     WHERE NOT c.is_oc AND NOT coalesce(c.notional, false)
+      AND NOT (k.prints_coupons AND coalesce(c.pass_through_rate, 0) = 0)
       AND dq_rule_member(coalesce(b.rule, 'excl_notional_residual'), c.notional, c.residual, c.pass_through_rate)
     GROUP BY ALL
 ),

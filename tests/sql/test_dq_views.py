@@ -190,6 +190,50 @@ def test_quality_overcollateralization(seed_con) -> None:
         assert (oc["class"], oc["observed"], oc["expected"], oc["tolerance"]) == ("X", 6356361, 6356361, 6.0)
 
 
+def test_quality_overcollateralization_when_the_total_adds_every_class_but_the_notional() -> None:
+    # CTSLink-style Totals: X (not starred notional) and P's $100 inside; P holds no collateral
+    seed = load("seed_parsed.json")
+    for c in seed["classes"]:
+        if c["class"] == "X":
+            c["notional"] = False
+        if c["class"] in ("P", "R"):
+            c["pass_through_rate"] = 0.0
+    for t in seed["class_totals"]:
+        if t["measure"] == "beginning_balance":
+            t["value"] = 504910262 + 100
+        if t["measure"] == "ending_balance":
+            t["value"] = 499707209 + 100
+    con = connect(seed)
+    beg = one(con, "dq_class_total_inclusion", "measure = 'beginning_balance'")
+    assert beg["residual"] == 0 and beg["detail"].startswith("matched rule excl_notional ")
+    for measure in ("beginning_balance", "ending_balance"):
+        oc = one(con, "dq_overcollateralization", f"measure = '{measure}'")
+        assert (oc["class"], oc["observed"], oc["expected"], oc["tolerance"]) == ("X", 6356361, 6356361, 6.0)
+
+
+def test_quality_interest_accrual_on_a_half_cent_is_within_half_a_cent() -> None:
+    # 10,195,000 x 3.78% x 31/360 = 33,184.725, printed 33,184.73: half a cent off, not more
+    seed = load("seed_parsed.json")
+    seed["amount_decimals"] = 2
+    for c in seed["classes"]:
+        if c["class"] == "M-1":
+            c["beginning_balance"], c["pass_through_rate"], c["interest"] = 10195000, 3.78, 33184.73
+    con = connect(seed)
+    m1 = one(con, "dq_interest_accrual", "class = 'M-1'")
+    assert m1["residual"] == 0.005 and m1["abs_residual"] <= m1["tolerance"] == 0.005
+
+
+def test_quality_interest_accrual_fixed_classes_accrue_a_30_day_month_under_a_stated_period() -> None:
+    # the stated period (11/25 to 12/26) is the floating classes'; A-IO still earns one 30/360 month
+    seed = load("seed_parsed.json")
+    seed["accrual_start"], seed["accrual_end"] = "2003-11-25", "2003-12-26"
+    con = connect(seed)
+    a1 = one(con, "dq_interest_accrual", "class = '1-A1'")
+    assert a1["detail"].startswith("actual/360 over the stated accrual period")
+    io = one(con, "dq_interest_accrual", "class = 'A-IO'")
+    assert (io["expected"], io["residual"]) == (610360, 0) and io["detail"].startswith("30/360:")
+
+
 def test_quality_interest_accrual_infers_the_day_count(seed_con) -> None:
     a1 = one(seed_con, "dq_interest_accrual", "class = '1-A1'")
     assert a1["observed"] == 270217
