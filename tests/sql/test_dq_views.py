@@ -356,6 +356,27 @@ def test_quality_cross_period_failures() -> None:
     assert (loans["residual"], loans["severity"]) == (26, "warn")
 
 
+def test_quality_last_months_misprinted_ending_is_last_months_error() -> None:
+    # December prints 1-A1's ending with two digits swapped and Pool 1's with one digit changed;
+    # its own roll-forwards fail. January, printed right, agrees with December rolled forward.
+    seed = load("seed_parsed.json")
+    next(c for c in seed["classes"] if c["class"] == "1-A1")["ending_balance"] = 235944937
+    next(p for p in seed["pools"] if p["pool"] == "1")["ending_balance"] = 427310956
+    con = connect(seed, load("month2_parsed.json"))
+    assert one(con, "dq_class_rollforward", "class = '1-A1'")["residual"] == 540
+    a1 = one(con, "dq_period_class_continuity", "class = '1-A1'", M2_ACC)
+    assert (a1["observed"], a1["expected"], a1["residual"]) == (235944397, 235944397, 0)
+    assert "fails its own roll-forward" in a1["detail"]
+    p1 = one(con, "dq_period_pool_continuity", "pool = '1'", M2_ACC)
+    assert (p1["observed"], p1["expected"], p1["residual"]) == (427310356, 427310356, 0)
+    # a beginning matching neither last month's printed ending nor its roll-forward still fails
+    m2 = load("month2_parsed.json")
+    next(c for c in m2["classes"] if c["class"] == "1-A1")["beginning_balance"] = 235944300
+    con = connect(seed, m2)
+    a1 = one(con, "dq_period_class_continuity", "class = '1-A1'", M2_ACC)
+    assert (a1["expected"], a1["residual"], a1["tolerance"]) == (235944937, -637, 0)
+
+
 def test_quality_a_missing_month_makes_continuity_not_applicable_and_cadence_warn() -> None:
     m3 = copy.deepcopy(load("month2_parsed.json"))
     m3["distribution_date"] = "2004-02-25"  # as if January's report were missing: compared with December
