@@ -29,10 +29,14 @@ def _swap_adjacent(value: int, unit: int, rng: random.Random) -> int | None:
 
 
 def _change_digit(value: int, unit: int, rng: random.Random) -> int:
-    """``value`` with one whole-dollar digit replaced (a visible change, never within rounding)."""
+    """``value`` with one whole-dollar digit replaced (a visible change, never within rounding).
+
+    In a whole-dollar report the units digit is left alone: a Total of 14 rows may differ
+    from their sum by 7 dollars of rounding, so a change of a few dollars there is invisible
+    (a printed Total 751,368 for 751,369 is not a mistake any check can see)."""
     dollars = value // unit
     digits = list(str(dollars)) if dollars >= 10 else list(f"{dollars:04d}")
-    i = rng.randrange(len(digits))
+    i = rng.randrange(len(digits) - 1 if unit == 1 else len(digits))
     choices = [d for d in "0123456789" if d != digits[i] and not (i == 0 and d == "0")]
     digits[i] = rng.choice(choices)
     return int("".join(digits)) * unit + value % unit

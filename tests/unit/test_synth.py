@@ -376,6 +376,26 @@ def test_injected_errors_at_the_requested_rate(corpus: Path, truth: list[dict[st
                 assert e["true_value"] != e["printed_value"]
 
 
+def test_injected_changes_lie_outside_rounding(truth: list[dict[str, Any]]) -> None:
+    # a Total of up to ~16 whole-dollar rows may be 8 dollars off by rounding alone: a mistake
+    # smaller than that is not one any check can see (regression: Total 751,368 for 751,369)
+    for r in truth:
+        for e in r.get("errors") or []:
+            if e["kind"] in ("total_changed", "pool_ending_changed", "transposed_digits"):
+                assert abs(e["true_value"] - e["printed_value"]) > (8 if r["amount_decimals"] == 0 else 0.5), e
+
+
+def test_changed_digit_of_a_whole_dollar_figure_is_never_the_units_digit() -> None:
+    import random
+
+    from etl.synth.errors import _change_digit
+
+    rng = random.Random(3)
+    for _ in range(500):
+        assert abs(_change_digit(751369, 1, rng) - 751369) >= 10
+        assert abs(_change_digit(75136912, 100, rng) - 75136912) >= 100
+
+
 def test_no_injected_errors_without_the_option(tmp_path: Path) -> None:
     generate(tmp_path / "clean", deals=3, months=30, seed=7)
     rows = [json.loads(line) for line in (tmp_path / "clean" / "ground_truth.jsonl").read_text().splitlines()]
