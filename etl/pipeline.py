@@ -227,10 +227,10 @@ def iter_staged(paths: Iterable[str]) -> Iterable[dict[str, Any]]:
 
 # ---------------------------------------------------------------- stage (single writer)
 def stage(settings: Settings, staged_paths: Sequence[str], run_id: str) -> dict[str, Any]:
-    """Record manifests and replace staged rows of every filing of the run, one transaction.
+    """Record manifests and replace staged rows of every filing of the run.
 
-    Rows are buffered and written set-wise every ``STAGE_FLUSH`` filings, so the cost per filing
-    stays flat however large the run, and memory stays bounded.
+    Rows are buffered and written set-wise every ``STAGE_FLUSH`` filings, one transaction each,
+    so the cost per filing stays flat however large the run, and memory stays bounded.
     """
     from etl.warehouse import db
 
@@ -273,6 +273,11 @@ def stage(settings: Settings, staged_paths: Sequence[str], run_id: str) -> dict[
                 buf.parsed.append(parsed)
                 if len(buf.parsed) >= STAGE_FLUSH:
                     buf.flush()
+                    # Commit every flush: DuckDB keeps an open transaction's rows in memory, so one
+                    # transaction for a 20k-filing backfill grew to GBs. A filing's rows always
+                    # commit together, and re-staging replaces them, so a crash mid-run is redone.
+                    con.execute("COMMIT")
+                    con.execute("BEGIN TRANSACTION")
             buf.flush()
             counts["parsed"] -= len(buf.rejected)
             counts["parse_failed"] += len(buf.rejected)
