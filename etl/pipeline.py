@@ -330,25 +330,21 @@ class _StageBuffer:
                 rows.clear()
 
 
-_TABLE_TYPES: dict[str, list[tuple[str, str]]] = {}
+_TABLE_TYPES: dict[str, dict[str, str]] = {}
 
 
 def _insert_or_replace(con: Any, table: str, rows: list[tuple]) -> None:
-    """INSERT OR REPLACE many rows in one statement, cast to the table's column types."""
+    """INSERT OR REPLACE many rows (tuples in the table's column order) in one statement."""
     import pandas as pd
 
+    from etl.warehouse import staging
+
     if table not in _TABLE_TYPES:
-        _TABLE_TYPES[table] = con.execute(
+        _TABLE_TYPES[table] = dict(con.execute(
             "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
-            "AND table_schema = 'main' ORDER BY ordinal_position", [table]).fetchall()
-    cols = _TABLE_TYPES[table]
-    frame = pd.DataFrame(rows, columns=[c for c, _ in cols], dtype=object)
-    con.register("_rows", frame)
-    try:
-        select = ", ".join(f'CAST("{c}" AS {t}) AS "{c}"' for c, t in cols)
-        con.execute(f"INSERT OR REPLACE INTO {table} SELECT {select} FROM _rows")
-    finally:
-        con.unregister("_rows")
+            "AND table_schema = 'main' ORDER BY ordinal_position", [table]).fetchall())
+    types = _TABLE_TYPES[table]
+    staging.insert_frame(con, table, pd.DataFrame(rows, columns=list(types), dtype=object), types, or_replace=True)
 
 
 def _load_reference(con: Any) -> None:

@@ -73,11 +73,15 @@ def _evaluate_suite(con: duckdb.DuckDBPyConnection, suite: Suite) -> pd.DataFram
     return frame
 
 
-def _collect_results(con: duckdb.DuckDBPyConnection, suite: Suite, flagged: set[int], run_id: str,
+def _collect_results(con: duckdb.DuckDBPyConnection, suite: Suite, flagged: dict[str, set[int]], run_id: str,
                      checked_at: datetime) -> None:
-    """Append the chunk's rows of ``suite`` with their status to ``_dq_out`` (all in SQL)."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _dq_flagged AS SELECT unnest(?::BIGINT[]) AS {ROW_ID}",
-                [sorted(flagged)])
+    """Append the chunk's rows of ``suite`` with their status to ``_dq_out`` (all in SQL).
+
+    A row counts as flagged only by its own check's expectation (``flagged``: check -> row ids).
+    """
+    pairs = sorted((i, check) for check, ids in flagged.items() for i in ids)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _dq_flagged AS SELECT unnest(?::BIGINT[]) AS {ROW_ID}, "
+                "unnest(?::VARCHAR[]) AS check_name", [[p[0] for p in pairs], [p[1] for p in pairs]])
     con.execute(f"""INSERT INTO _dq_out
         SELECT ?, e.accession, e.check_name, ?, e.severity, e.scope, e.class, e.pool, e.bucket, e.section,
                e.measure, e.observed, e.expected, e.residual, e.tolerance,
@@ -85,7 +89,7 @@ def _collect_results(con: duckdb.DuckDBPyConnection, suite: Suite, flagged: set[
                     WHEN f.{ROW_ID} IS NOT NULL THEN CASE WHEN e.severity = 'error' THEN 'fail' ELSE 'warn' END
                     ELSE 'pass' END,
                e.detail, ?
-        FROM _dq_eval AS e LEFT JOIN _dq_flagged AS f USING ({ROW_ID})
+        FROM _dq_eval AS e LEFT JOIN _dq_flagged AS f ON f.{ROW_ID} = e.{ROW_ID} AND f.check_name = e.check_name
         ORDER BY e.{ROW_ID}""", [run_id, suite.name, checked_at])
 
 
@@ -133,7 +137,7 @@ def _validate(con: duckdb.DuckDBPyConnection, accessions: Iterable[str], run_id:
             frame = _evaluate_suite(con, suite)
             if not len(frame):
                 continue
-            flagged = set().union(*session.run(suite, frame).values())
+            flagged = session.run(suite, frame)
             del frame
             _collect_results(con, suite, flagged, run_id, checked_at)
         _write(con)

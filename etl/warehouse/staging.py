@@ -243,7 +243,7 @@ def too_wide(frames: dict[str, pd.DataFrame]) -> dict[str, str]:
     """Filings with a figure wider than its column (accession -> reason), found column-wise.
 
     Checked before the insert, so one misprinted or hostile figure fails its own filing with a
-    recorded reason instead of aborting the run's single staging transaction.
+    recorded reason instead of aborting the staging transaction of every filing written with it.
     """
     types = _types()
     bad: dict[str, str] = {}
@@ -299,13 +299,23 @@ def replace_staged(con: duckdb.DuckDBPyConnection, parsed: list[dict[str, Any]],
         con.execute(f"DELETE FROM {table} WHERE accession IN (SELECT accession FROM _load_acc)")
         frame = frames.get(table)
         if frame is not None and len(frame):
-            # JSON text keeps lists intact through pandas (object columns of lists are fine too,
-            # but an all-NULL column would be typed wrongly without the explicit cast below).
-            con.register("_frame", frame)
-            select = ", ".join(f'CAST("_frame"."{c}" AS {_types()[table][c]}) AS "{c}"' for c in frame.columns)
-            con.execute(f"INSERT INTO {table} BY NAME SELECT {select} FROM _frame")
-            con.unregister("_frame")
+            insert_frame(con, table, frame, _types()[table])
     return len(accessions) - len(bad)
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, types: dict[str, str],
+                 or_replace: bool = False) -> None:
+    """Insert a DataFrame into ``table`` in one statement, each column cast to its declared type.
+
+    The cast matters: pandas cannot type an all-NULL or mixed column the way the table does.
+    """
+    con.register("_frame", frame)
+    try:
+        select = ", ".join(f'CAST("_frame"."{c}" AS {types[c]}) AS "{c}"' for c in frame.columns)
+        verb = "INSERT OR REPLACE" if or_replace else "INSERT"
+        con.execute(f"{verb} INTO {table} BY NAME SELECT {select} FROM _frame")
+    finally:
+        con.unregister("_frame")
 
 
 _TYPES: dict[str, dict[str, str]] = {}
