@@ -572,7 +572,7 @@ def align(values: list[Tok], cols: list[Column]) -> list[tuple[int, Tok]]:
         for j in range(1, nc + 1):
             a = dp[i - 1][j - 1] + cost(i - 1, j - 1)
             b = dp[i][j - 1] + skip(j - 1)
-            if a <= b:
+            if a < b - 1e-9:  # a tie leaves the later cell empty: short rows end early
                 dp[i][j], back[i][j] = a, 0
             else:
                 dp[i][j], back[i][j] = b, 1

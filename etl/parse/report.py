@@ -647,12 +647,14 @@ def build_columns(g: Group, prev: Group | None) -> None:
         header: list[Row] = []
         i = len(g.above) - 1
         gap = g.rows[0].blank_before
-        while i >= 0 and not gap and len(header) < 5:
+        while i >= 0 and len(header) < 5:
             r = g.above[i]
             if not r.positional or not header_overlaps(r, g.rows, g.ivs):
                 break
             if len(r.toks) == 1 and len(r.toks[0].text.split()) >= 4 and len(g.ivs) > 2:
                 break  # one long centred line over the table is its title, not a column head
+            if gap and not _header_like(r, g.ivs):
+                break  # across a blank line or a rule only column heads join the band
             header.insert(0, r)
             gap = r.blank_before
             i -= 1
@@ -668,6 +670,10 @@ def build_columns(g: Group, prev: Group | None) -> None:
                     p.label, p.matches, p.entity, p.date, p.role, p.per1000)
         return
     htoks = [t for r in g.above for t in r.toks if t.kind == TEXT][-80:]
+    if htoks and class_rows and all(r.squeezed for r in class_rows):
+        # squeezed lines: a header line holds several cells, so its words are read as one
+        # stream whose rows are about one word per column apart
+        htoks = [Tok(" ".join(t.text for t in htoks), TEXT, -1, -1, htoks[0].line)]
     if class_rows:
         types = profile(class_rows)
         g.cols, g.title = stream_class_columns(htoks, types)
@@ -687,6 +693,15 @@ def build_columns(g: Group, prev: Group | None) -> None:
             if not any(c.entity or c.date or c.role or c.matches for c in g.cols):
                 g.cols = []
             g.title = " ".join(t.text for t in htoks[: max(0, len(htoks) - n)])
+
+
+def _header_like(r: Row, ivs: list[tuple[int, int]]) -> bool:
+    """A text row that reads as column heads: two cells or more, one of them over a value
+    column; a title or a sentence is one cell."""
+    cells = [t for t in r.toks if t.start >= 0]
+    if len(cells) < 2:
+        return False
+    return any(min(t.end, b) - max(t.start, a) > 0 for t in cells for a, b in ivs)
 
 
 def _fix_total_columns(g: Group) -> None:

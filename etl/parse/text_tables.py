@@ -38,6 +38,20 @@ def _is_collapsed(line: str) -> bool:
     return len(_NUMBERISH_WORD_RE.findall(s)) >= _COLLAPSED_MIN_FIGURES
 
 
+def _is_squeezed(lines: list[str]) -> bool:
+    """Whitespace squeezed to single spaces, line ends kept: no line of figures keeps a run
+    of two spaces, so character columns say nothing and each line is read as a stream."""
+    figure_lines = spaced = 0
+    for ln in lines:
+        s = ln.strip()
+        if len(_NUMBERISH_WORD_RE.findall(s)) < 3:
+            continue  # a row of a table: a label and several figures
+        figure_lines += 1
+        if "  " in s or "\t" in s:
+            spaced += 1
+    return figure_lines >= 3 and spaced * 10 < figure_lines
+
+
 def _is_collapsed_pipe(line: str) -> bool:
     """A whole flattened table on one line: cells marked by '|' (whitespace collapsed)."""
     return line.count("|") >= 6 or (line.count("|") >= 3 and len(line) > 200)
@@ -67,6 +81,7 @@ def rows_from_text(text: str, warnings: list[str] | None = None, line_offset: in
     n = len(lines)
     i = 0
     blank = False
+    squeezed = _is_squeezed(lines)
     while i < n:
         raw = lines[i]
         line_no = i + 1 + line_offset
@@ -116,14 +131,16 @@ def rows_from_text(text: str, warnings: list[str] | None = None, line_offset: in
             rows.extend(recs)
             blank = True
             continue
-        if _is_collapsed(raw):
+        if squeezed or _is_collapsed(raw):
             if "<" in raw:
                 raw = _MARKUP_WS_RE.sub(" ", raw)
             recs = split_records(tokenize_stream_text(raw, line_no), positional=False)
+            for r in recs:
+                r.squeezed = squeezed
             if recs:
-                recs[0].blank_before = True
+                recs[0].blank_before = True if not squeezed else blank
             rows.extend(recs)
-            blank = True
+            blank = not squeezed
             i += 1
             continue
         if "<" in raw and ">" in raw:

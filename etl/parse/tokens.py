@@ -72,6 +72,7 @@ class Row:
     values: list[Tok] = field(default_factory=list)
     inline: bool = False
     idx: int = 0  # 1-based position within its table
+    squeezed: bool = False  # a line of a text whose whitespace was squeezed: words in order, no columns
 
     @property
     def text(self) -> str:
