@@ -38,7 +38,7 @@ def _empty(path: str) -> dict:
         "filed_date": None, "deal_name": None, "document": None, "distribution_date": None,
         "record_date": None, "accrual_start": None, "accrual_end": None, "amount_decimals": None,
         "classes": [], "class_totals": [], "pools": [], "deal": {}, "delinquencies": [],
-        "fields": [], "warnings": [], "error": None,
+        "fields": [], "tables": [], "warnings": [], "error": None,
     }
 
 
@@ -142,6 +142,7 @@ def _parse(data: bytes, path: str, out: dict) -> None:
     out["deal"] = b.deal
     out["delinquencies"] = [{k: v for k, v in d.items() if k != "label"} for d in b.delinq.values()]
     out["fields"] = b.fields
+    out["tables"] = b.tables
     if b.amount_decimals:
         out["amount_decimals"] = 2 if b.amount_decimals.get(2, 0) > 0 and \
             b.amount_decimals.get(2, 0) >= b.amount_decimals.get(0, 0) / 4 else \

@@ -27,8 +27,9 @@ from etl.parse.headers import (
     stream_class_columns,
     stream_label_columns,
 )
-from etl.parse.measures import Measure, best_for_scope, lexicon
+from etl.parse.measures import Match, Measure, best_for_scope, lexicon
 from etl.parse.numbers import GARBLED, NA, PCT, ZERO
+from etl.parse.reading import Reading, read_class_table
 from etl.parse.tokens import CLASS, CUSIP, DATE, TEXT, VALUE, Row, Tok, strip_lead_marker, value_type
 
 CLASS_KEYS = (
@@ -126,6 +127,7 @@ class Builder:
         self.delinq: dict[tuple[str, str], dict] = {}
         self.class_totals: list[dict] = []
         self.fields: list[dict] = []
+        self.tables: list[dict] = []
         self.warnings: list[str] = []
         self.footnotes: list[tuple[str, str]] = []
         self.amount_decimals: Counter[int] = Counter()
@@ -368,8 +370,10 @@ class Emitter:
     def table(self, g: Group) -> None:
         cols = g.cols
         n_class = 0
-        for row in g.rows:
-            assign = self._assign(row, cols, g)
+        first_field = len(self.b.fields)
+        assigns = [self._assign(row, cols, g) for row in g.rows]
+        reading = self._read_by_arithmetic(g, assigns)
+        for row, assign in zip(g.rows, assigns, strict=True):
             if row.kind == CLASS and row.head is not None and row.head.klass is not None:
                 n_class += 1
                 self.class_row(g, row, assign)
@@ -377,6 +381,71 @@ class Emitter:
                 self.total_row(g, row, assign, n_class)
             else:
                 self.label_row(g, row, assign)
+        self._describe_table(g, reading, first_field)
+
+    def _read_by_arithmetic(self, g: Group, assigns: list[list[tuple[int | None, Tok]]]) -> Reading | None:
+        """Check the header's reading of a class table against the rows' arithmetic and
+        take the arithmetic's where they differ (see reading.py)."""
+        if g.ctx.per1000 or any(c.per1000 for c in g.cols):
+            return None
+        rows = []
+        for row, assign in zip(g.rows, assigns, strict=True):
+            if row.kind == CLASS and row.head is not None and row.head.klass is not None:
+                cells = {ci: tok for ci, tok in assign if ci is not None and tok.kind == VALUE}
+                rows.append((row.head.klass.designation, cells))
+        if not rows or not g.cols:
+            return None
+        header: dict[int, str | None] = {}
+        for ci, col in enumerate(g.cols):
+            meas = col.measure_for("class")
+            header[ci] = _resolve(meas, col, g.ctx, False, "class") if meas is not None else None
+        reading = read_class_table(rows, header)
+        for ci, (_old, new) in reading.changed.items():
+            if ci >= len(g.cols):
+                continue
+            col = g.cols[ci]
+            if new:
+                col.matches = [Match(self.lex.measures[new], 100, True)]
+                col.role = None
+            else:
+                col.matches = []
+        if reading.changed:
+            moved = ", ".join(f"column {ci + 1} {o or 'unnamed'} -> {n or 'none'}"
+                              for ci, (o, n) in sorted(reading.changed.items()))
+            self.b.warn(f"table {g.index} at line {g.rows[0].line}: read by arithmetic "
+                        f"({'; '.join(reading.identities)}): {moved}")
+        return reading
+
+    def _describe_table(self, g: Group, reading: Reading | None, first_field: int) -> None:
+        """The table's reading as output: orientation, measure per column, what confirmed
+        it, and the figures no measure claimed."""
+        fields = self.b.fields[first_field:]
+        scopes = {f["scope"] for f in fields}
+        kind = "class" if "class" in scopes else ("pool" if "pool" in scopes else "other")
+        if not fields:
+            return
+        cols = []
+        for ci, col in enumerate(g.cols):
+            got = {f["measure"] for f in fields if f["column"] == ci + 1 and f["measure"]}
+            cols.append({"column": ci + 1, "label": col.label or None,
+                         "measure": sorted(got)[0] if len(got) == 1 else (sorted(got) if got else None)})
+        unread = [{"line": f["line"], "column": f["column"], "raw": f["raw"], "label": f["label"] or None}
+                  for f in fields if f["measure"] is None and f["raw"] not in ("", None)
+                  and f["scope"] != "class_total"]
+        self.b.tables.append({
+            "table": g.index,
+            "line": g.rows[0].line if g.rows else None,
+            "kind": kind,
+            "orientation": "rows",
+            "title": (g.title or g.ctx.title or "").strip() or None,
+            "columns": cols,
+            "identities": list(reading.identities) if reading else [],
+            "confirmed": bool(reading.confirmed) if reading else kind != "class",
+            "confidence": round(reading.confidence, 2) if reading else None,
+            "changed_by_arithmetic": sorted(ci + 1 for ci in reading.changed) if reading else [],
+            "nonconforming": list(reading.nonconforming) if reading else [],
+            "unread": unread,
+        })
 
     def _assign(self, row: Row, cols: list[Column], g: Group) -> list[tuple[int | None, Tok]]:
         vals = row.values

@@ -1,0 +1,280 @@
+"""Which column of a class table holds which measure, decided by the arithmetic every class
+row obeys, with the header's words breaking the ties the arithmetic leaves.
+
+Header words alone misread tables whose header was lost, split or worded unusually. But
+class rows obey identities: beginning − principal (− realized loss) = ending, principal +
+interest = total distribution. A reading (an assignment of columns to measures) is
+*confirmed* when the identities it implies hold on the rows that can tell (rows of zeros
+prove nothing); where the header's reading fails an identity that another assignment of
+the same columns satisfies, the arithmetic wins. Symmetric identities cannot swap roles:
+the sum side of an identity is fixed by it, and between the two addends the header's
+words, then the larger total (balances outweigh payments), decide.
+
+Rows that do not conform as printed (interest-only notional classes, an
+overcollateralisation class that grows, deferred interest) keep the table's reading and
+are reported, never forced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from etl.parse.numbers import NA, PCT
+
+# The measures the identities speak of.
+BAL_ID = ("beginning_balance", "principal", "ending_balance")
+LOSS_ID = ("beginning_balance", "principal", "realized_loss", "ending_balance")
+DIST_ID = ("principal", "interest", "total_distribution")
+_AMOUNT_MEASURES = frozenset({
+    "original_balance", "beginning_balance", "principal", "interest", "total_distribution",
+    "realized_loss", "ending_balance", "interest_distributable", "carryforward_interest",
+    "interest_shortfall", "prepayment_interest_shortfall", "basis_risk_shortfall",
+    "cumulative_realized_loss", "remittance_amount",
+})
+# Conforming rows a reading needs before the arithmetic may override the header.
+_MIN_INFORMATIVE = 1
+_MAX_COLUMNS = 14
+
+
+@dataclass
+class Reading:
+    """The outcome for one table: measure per column, what confirmed it, what changed."""
+
+    measures: dict[int, str | None]
+    identities: list[str] = field(default_factory=list)
+    confirmed: bool = False
+    confidence: float = 0.0
+    changed: dict[int, tuple[str | None, str]] = field(default_factory=dict)
+    nonconforming: list[str] = field(default_factory=list)
+
+
+def _tol(values: list[float], whole: bool) -> float:
+    # whole-dollar reports round each figure: a sum of k rounded figures may be off by k/2
+    return 0.5 * len(values) + 0.01 if whole else 0.005 * len(values) + 0.001
+
+
+def _amount(tok: object) -> float | None:
+    num = getattr(tok, "num", None)
+    if num is None or num.value is None or num.kind in (PCT, NA):
+        return None
+    return float(num.value)
+
+
+class _Matrix:
+    """Figures of the class rows by column: rows[r][c] (None where nothing is printed)."""
+
+    def __init__(self, rows: list[tuple[str, dict[int, object]]]) -> None:
+        self.names = [n for n, _ in rows]
+        self.cols = sorted({c for _, cells in rows for c in cells})
+        self.val: list[dict[int, float]] = []
+        whole = True
+        for _, cells in rows:
+            d: dict[int, float] = {}
+            for c, tok in cells.items():
+                v = _amount(tok)
+                if v is not None:
+                    d[c] = v
+                    n = getattr(tok, "num", None)
+                    if n is not None and n.decimals:
+                        whole = False
+            self.val.append(d)
+        self.whole = whole
+        self.amount_cols = [c for c in self.cols if sum(1 for d in self.val if c in d) * 2 >= len(self.val)]
+
+    def check(self, sum_col: int, parts: tuple[int, ...], signs: tuple[int, ...]) -> tuple[int, int, list[int]]:
+        """(rows that hold and tell, rows that fail, failing rows) of sum = Σ sign·part."""
+        ok = bad = 0
+        failing: list[int] = []
+        for r, d in enumerate(self.val):
+            if sum_col not in d or any(p not in d for p in parts):
+                continue
+            vals = [d[p] for p in parts]
+            if all(v == 0 for v in vals) and d[sum_col] == 0:
+                continue  # zeros prove nothing
+            resid = d[sum_col] - sum(s * v for s, v in zip(signs, vals, strict=True))
+            if abs(resid) <= _tol([d[sum_col], *vals], self.whole):
+                if sum(1 for v in vals if v != 0) >= 2:
+                    ok += 1  # a row with one non-zero addend only says two columns are equal
+            else:
+                bad += 1
+                failing.append(r)
+        return ok, bad, failing
+
+    def total(self, c: int) -> float:
+        return sum(abs(d.get(c, 0.0)) for d in self.val)
+
+
+def _holds(ok: int, bad: int) -> bool:
+    return ok >= _MIN_INFORMATIVE and ok >= 2 * bad
+
+
+def read_class_table(rows: list[tuple[str, dict[int, object]]], header: dict[int, str | None]) -> Reading:
+    """The reading of one class table.
+
+    ``rows``: (class name, {column: token}) per class row; ``header``: the measure the
+    header's words give each column (None where they give none).
+    """
+    m = _Matrix(rows)
+    reading = Reading(measures=dict(header))
+    cols = [c for c in m.amount_cols if header.get(c) in _AMOUNT_MEASURES or header.get(c) is None]
+    if len(m.val) < 1 or len(cols) < 3 or len(cols) > _MAX_COLUMNS:
+        reading.confirmed = _header_confirmed(m, header, reading)
+        return reading
+
+    # 1. The header's own reading: which identities does it satisfy?
+    if _header_confirmed(m, header, reading):
+        reading.confirmed = True
+        _fill_unmapped(m, reading, cols)
+        return reading
+
+    # 2. Every sum identity the columns satisfy: sum column = addend + addend.
+    triples: list[tuple[int, int, int, int]] = []  # (sum, a, b, rows that tell)
+    for t in cols:
+        for a in cols:
+            for b in cols:
+                if len({t, a, b}) < 3 or a > b:
+                    continue
+                ok, bad, _ = m.check(t, (a, b), (1, 1))
+                if _holds(ok, bad):
+                    triples.append((t, a, b, ok))
+    assign = _roles_from_triples(triples, header, m, cols)
+    if any(v == "beginning_balance" for v in assign.values()):
+        reading.identities.append("beginning - principal = ending")
+    if any(v == "total_distribution" for v in assign.values()):
+        reading.identities.append("principal + interest = total distribution")
+    if not assign:
+        reading.confirmed = False
+        return reading
+    # The arithmetic's roles replace the header's where they differ; a measure the
+    # arithmetic moved leaves the column the header gave it.
+    for c, name in assign.items():
+        old = header.get(c)
+        if old != name:
+            reading.changed[c] = (old, name)
+        for c2, v in list(reading.measures.items()):
+            if v == name and c2 != c:
+                reading.measures[c2] = None
+                reading.changed.setdefault(c2, (v, ""))
+        reading.measures[c] = name
+    reading.confirmed = True
+    reading.confidence = min(1.0, 0.5 + 0.25 * len(reading.identities))
+    return reading
+
+
+def _header_confirmed(m: _Matrix, header: dict[int, str | None], reading: Reading) -> bool:
+    """Does the header's reading satisfy every identity it can be checked on (and at least one)?"""
+    by = {v: k for k, v in header.items() if v is not None}
+    checked = held = 0
+    if all(k in by for k in BAL_ID):
+        if "realized_loss" in by:
+            # a loss printed in parentheses is a deduction, not a negative loss
+            cols3 = (by["principal"], by["realized_loss"], by["ending_balance"])
+            ok, bad, fail = max((m.check(by["beginning_balance"], cols3, (1, sign, 1)) for sign in (1, -1)),
+                                key=lambda x: (x[0] - x[1]))
+            name = "beginning - principal - realized loss = ending"
+        else:
+            ok, bad, fail = m.check(by["beginning_balance"], (by["principal"], by["ending_balance"]), (1, 1))
+            name = "beginning - principal = ending"
+        if ok or bad:
+            checked += 1
+            if _holds(ok, bad):
+                held += 1
+                reading.identities.append(name)
+                reading.nonconforming.extend(m.names[r] for r in fail)
+    if all(k in by for k in DIST_ID):
+        ok, bad, fail = m.check(by["total_distribution"], (by["principal"], by["interest"]), (1, 1))
+        if ok or bad:
+            checked += 1
+            if _holds(ok, bad):
+                held += 1
+                reading.identities.append("principal + interest = total distribution")
+                reading.nonconforming.extend(m.names[r] for r in fail if m.names[r] not in reading.nonconforming)
+    if checked and held == checked:
+        reading.confidence = min(1.0, 0.5 + 0.25 * held)
+        return True
+    if not checked:
+        # nothing to check against: words alone, confirmed only when they name every amount column
+        named = [c for c in m.amount_cols if header.get(c) is not None]
+        reading.confidence = 0.4 if named and len(named) == len(m.amount_cols) else 0.2
+        return bool(named) and len(named) == len(m.amount_cols) and len(m.amount_cols) < 3
+    return False
+
+
+def _fill_unmapped(m: _Matrix, reading: Reading, cols: list[int]) -> None:
+    """A confirmed reading with one column the words left unnamed: if it completes an
+    identity (total = principal + interest), the identity names it."""
+    by = {v: k for k, v in reading.measures.items() if v is not None}
+    free = [c for c in cols if reading.measures.get(c) is None]
+    if not free:
+        return
+    if "principal" in by and "interest" in by and "total_distribution" not in by:
+        for c in free:
+            ok, bad, _ = m.check(c, (by["principal"], by["interest"]), (1, 1))
+            if _holds(ok, bad):
+                reading.measures[c] = "total_distribution"
+                reading.changed[c] = (None, "total_distribution")
+                reading.identities.append("principal + interest = total distribution")
+                return
+
+
+def _roles_from_triples(triples: list[tuple[int, int, int, int]], header: dict[int, str | None],
+                        m: _Matrix, cols: list[int]) -> dict[int, str]:
+    """Roles from the sum identities found. Balance roll-forward and distribution are both
+    "one column is the sum of two", sharing the principal: of two such identities sharing an
+    addend, the one whose sum is larger is the balance's (balances outweigh payments); a
+    lone identity is the one the header's words agree with, else the balance's when its sum
+    is among the largest figures of the table."""
+    if not triples:
+        return {}
+    top = max(m.total(c) for c in cols)
+
+    def bal_roles(t: int, a: int, b: int) -> dict[int, str]:
+        p, e = _order_addends(a, b, header, ("principal", "ending_balance"), m)
+        return {t: "beginning_balance", p: "principal", e: "ending_balance"}
+
+    best: tuple[float, dict[int, str]] | None = None
+    for t, a, b, ok in triples:
+        for t2, a2, b2, ok2 in [(None, None, None, 0), *triples]:
+            if t2 is not None and len({t, a, b} & {t2, a2, b2}) != 1:
+                continue
+            if t2 is not None and not ({a, b} & {a2, b2}):
+                continue  # the two identities share the principal
+            roles = bal_roles(t, a, b)
+            if t2 is not None:
+                if m.total(t2) > m.total(t):
+                    continue  # the larger-sum identity is the balance's; taken the other way round
+                p = next(c for c, v in roles.items() if v == "principal")
+                if p not in (a2, b2):
+                    continue
+                i = b2 if a2 == p else a2
+                roles.update({t2: "total_distribution", i: "interest"})
+            score = ok * 10 + ok2 * 10 + _agree(header, roles)
+            if t2 is None and not _agree(header, roles) and m.total(t) < 0.5 * top:
+                # a lone identity of small figures: principal + interest = total
+                dist = _dist_roles(t, a, b, header, m)
+                score = ok * 10 + _agree(header, dist)
+                roles = dist
+            if best is None or score > best[0]:
+                best = (score, roles)
+    return dict(best[1]) if best else {}
+
+
+def _dist_roles(t: int, a: int, b: int, header: dict[int, str | None], m: _Matrix) -> dict[int, str]:
+    p, i = _order_addends(a, b, header, ("principal", "interest"), m)
+    return {t: "total_distribution", p: "principal", i: "interest"}
+
+
+def _agree(header: dict[int, str | None], roles: dict[int, str]) -> float:
+    return sum(3.0 for c, v in roles.items() if header.get(c) == v)
+
+
+def _order_addends(a: int, b: int, header: dict[int, str | None], names: tuple[str, str],
+                   m: _Matrix) -> tuple[int, int]:
+    """Which of two addend columns plays which role: the header's words, then the larger
+    total for the second role (an ending balance outweighs a month's principal)."""
+    ha, hb = header.get(a), header.get(b)
+    if ha == names[0] or hb == names[1]:
+        return a, b
+    if ha == names[1] or hb == names[0]:
+        return b, a
+    return (a, b) if m.total(b) >= m.total(a) else (b, a)
