@@ -26,6 +26,7 @@ _MARKUP_WS_RE = re.compile(r"(?:\s*</?(?:S|C|FN|CAPTION|TABLE|PAGE)>)+\s*", re.I
 _PAGE_RE = re.compile(r"^\s*<PAGE>\s*\d*\s*$|^\f", re.I)
 _NUMBERISH_WORD_RE = re.compile(r"(?:^|\s)[($-]*\d[\d,]*(?:\.\d+)?%?\)?(?=\s|$)")
 
+_LONE_FIGURE_RE = re.compile(r"^[($\-]*\$?\s?\d[\d,]*(?:\.\d+)?\s?%?\)?$")
 # A line with this many figures and no double space anywhere was collapsed.
 _COLLAPSED_MIN_FIGURES = 4
 _COLLAPSED_MIN_LEN = 120
@@ -50,6 +51,25 @@ def _is_squeezed(lines: list[str]) -> bool:
         if "  " in s or "\t" in s:
             spaced += 1
     return figure_lines >= 3 and spaced * 10 < figure_lines
+
+
+def _is_one_cell_per_line(lines: list[str]) -> bool:
+    """HTML flattened one cell per line (text pasted from a browser): nearly every line one
+    cell, figures standing alone on their lines, and no '|' marks."""
+    cells = lone_figures = multi = 0
+    for ln in lines:
+        s = ln.strip()
+        if not s:
+            continue
+        if s.startswith("|"):
+            return False
+        cells += 1
+        if "  " in s or "\t" in s:
+            multi += 1
+            continue
+        if _LONE_FIGURE_RE.match(s):
+            lone_figures += 1
+    return cells >= 20 and lone_figures >= 10 and lone_figures * 5 >= cells and multi * 10 < cells
 
 
 def _is_collapsed_pipe(line: str) -> bool:
@@ -82,6 +102,9 @@ def rows_from_text(text: str, warnings: list[str] | None = None, line_offset: in
     i = 0
     blank = False
     squeezed = _is_squeezed(lines)
+    if not squeezed and _is_one_cell_per_line(lines):
+        # cells flattened one per line with no marks: read as the '|'-marked flattening is
+        lines = [("|" + ln.strip()) if ln.strip() else "|" for ln in lines]
     while i < n:
         raw = lines[i]
         line_no = i + 1 + line_offset
