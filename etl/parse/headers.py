@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from etl.parse import classes as cls
 from etl.parse.dates import ANY_DATE_RE, parse_date
 from etl.parse.measures import Match, Measure, lexicon
 from etl.parse.tokens import Row, Tok, value_type
@@ -23,6 +24,8 @@ _ENTITY_RE = re.compile(
 _TOTAL_RE = re.compile(r"^(?:total|totals|aggregate|all\s+pools|deal\s+total|total\s+pool|combined|grand\s+total)$", re.I)
 _ACTIVITY_RE = re.compile(r"^(?:activity|change|net\s+change|increase/?\(?decrease\)?)$", re.I)
 _LABEL_ANCHORS = frozenset({"class", "tranche", "classes"})
+# Header words that read as a designation but name a measure or a unit.
+_NOT_CLASS_HEADS = frozenset({"A", "B", "C", "D", "E", "F", "NA", "CUSIP", "AMOUNT", "RATE", "TOTAL", "FACTOR"})
 LABEL_HEADER_WORDS = frozenset({"class", "classes", "tranche", "series", "certificate", "certificates",
                                 "note", "notes", "securities", "bonds", "description"})
 
@@ -58,6 +61,7 @@ class Column:
     role: str | None = None
     per1000: bool = False
     vtype: str | None = None
+    klass: str | None = None  # the class a column holds, in a table printed with classes as columns
 
     def measure_for(self, scope: str) -> Measure | None:
         for m in self.matches:
@@ -79,6 +83,10 @@ def describe(col: Column, loose: bool = True) -> None:
         return
     m = _ENTITY_RE.match(lab)
     rest = lab
+    k = None if m or _TOTAL_RE.match(lab) else cls.class_label(lab)
+    if k is not None and k.designation.upper() not in _NOT_CLASS_HEADS:
+        col.klass = k.designation
+        return
     if m:
         col.entity = m.group(1).upper()
         rest = lab[m.end():].strip()

@@ -19,6 +19,7 @@ from etl.parse.headers import (
     Column,
     _quality,
     align,
+    describe,
     column_of,
     header_overlaps,
     positional_columns,
@@ -570,6 +571,14 @@ class Emitter:
                 self.class_value(g, row, c, k.designation, col, ci, tok, f"class {k.designation}", label,
                                  meas=meas, per1000_label=per1000_label)
                 continue
+            if col is not None and col.klass and k is None:
+                # a table with the classes as columns: the row's label names the measure
+                meas = best_for_scope(matches, "class")
+                if meas is not None:
+                    c = b.klass(col.klass)
+                    self.class_value(g, row, c, col.klass, None, ci, tok, f"class {col.klass}", label,
+                                     meas=meas, per1000_label=per1000_label)
+                    continue
             entity = col.entity if col is not None and col.entity else (pool_name or title_entity)
             # ---- per $1,000 lines under a class ("per $1,000 original principal amount")
             if per1000_label and self.current_class and not entity:
@@ -759,7 +768,8 @@ def build_columns(g: Group, prev: Group | None) -> None:
         else:
             cells = [t for t in htoks if not _is_label_header(t.text)]
             g.cols = stream_label_columns(cells, n)
-            if not any(c.entity or c.date or c.role or c.matches for c in g.cols):
+            _class_columns(g)
+            if not any(c.entity or c.date or c.role or c.matches or c.klass for c in g.cols):
                 g.cols = []
             g.title = " ".join(t.text for t in htoks[: max(0, len(htoks) - n)])
 
@@ -773,8 +783,20 @@ def _header_like(r: Row, ivs: list[tuple[int, int]]) -> bool:
     return any(min(t.end, b) - max(t.start, a) > 0 for t in cells for a, b in ivs)
 
 
+def _class_columns(g: Group) -> None:
+    """Classes as columns: two or more columns headed by class designations, the rows
+    naming the measures. One such head alone is a header word, not a layout."""
+    heads = [c for c in g.cols if c.klass]
+    if len(heads) >= 2 and not any(r.kind == CLASS for r in g.rows):
+        return
+    for c in heads:
+        c.klass = None
+        describe(c)
+
+
 def _fix_total_columns(g: Group) -> None:
     """In a class table a column headed "Total" is the total distribution, not a pool."""
+    _class_columns(g)
     if not any(r.kind == CLASS for r in g.rows):
         return
     for c in g.cols:
