@@ -374,8 +374,8 @@ def v_html(t: str) -> str:
 
 
 def v_flat_cells(t: str) -> str:
-    """HTML flattened one cell per line, each cell behind a '|' (text copied from a browser
-    by a converter), an empty cell between rows."""
+    """HTML flattened one cell per line, each cell behind a '|', empty cells kept (a
+    converter's rendering of a table): row ends are no longer marked."""
     st = _structure(t)
     if st is None:
         return t
@@ -385,8 +385,7 @@ def v_flat_cells(t: str) -> str:
             out.append(part)
             continue
         for r in part:
-            out.extend(f"|{c}" for c in r if c)
-            out.append("|")
+            out.extend(f"|{c}" for c in r)
     text = "\n".join(out)
     return text if _cut(t) else text + "\n"
 
