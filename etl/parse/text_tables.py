@@ -42,14 +42,18 @@ def _is_collapsed(line: str) -> bool:
 def _is_squeezed(lines: list[str]) -> bool:
     """Whitespace squeezed to single spaces, line ends kept: no line of figures keeps a run
     of two spaces, so character columns say nothing and each line is read as a stream."""
-    figure_lines = spaced = 0
+    figure_lines = 0
+    spaced_lines: list[str] = []
     for ln in lines:
         s = ln.strip()
-        if len(_NUMBERISH_WORD_RE.findall(s)) < 3:
-            continue  # a row of a table: a label and several figures
-        figure_lines += 1
         if "  " in s or "\t" in s:
-            spaced += 1
+            spaced_lines.append(s)
+        elif len(_NUMBERISH_WORD_RE.findall(s)) >= 3:  # a row of a table: a label and figures
+            figure_lines += 1
+    if figure_lines < 3:
+        return False
+    spaced = sum(1 for s in spaced_lines if len(_NUMBERISH_WORD_RE.findall(s)) >= 3)
+    figure_lines += spaced
     return figure_lines >= 3 and spaced * 10 < figure_lines
 
 
