@@ -29,6 +29,8 @@ _SEPARATOR_RE = re.compile(r"^[-=_~*.\s]{3,}$")
 _CELL_SPLIT_RE = re.compile(r"\S+(?: \S+)*")
 _WORD_RE = re.compile(r"\S+")
 _DATEISH_LABEL_RE = re.compile(r"\b(?:date|dated|as of|period|through|ended|ending|from)\b[:\s]*$", re.I)
+# A short code printed in a cell of a class row: an accrual basis, a month-year, a rating.
+_CODE_CELL_RE = re.compile(r"^(?=[^\s]*[\d/])[A-Za-z0-9/\-.]{3,14}$")
 _PUNCT_ONLY = frozenset({"$", "%", "(", ")", "($", "$(", "*", "\u2020"})
 
 
@@ -385,6 +387,11 @@ def split_records(toks: list[Tok], positional: bool) -> list[Row]:
             cur = Row([t], t.line, positional=positional, kind=CLASS, head=t)
             continue
         if t.kind == TEXT:
+            if cur is not None and cur.kind == CLASS and _has_figures(cur) and _CODE_CELL_RE.match(t.text):
+                # a code cell among a class row's figures ("30/360", "Feb-21"): a cell of the row
+                cur.values.append(t)
+                cur.toks.append(t)
+                continue
             if cur is not None and cur.kind == CLASS and not _has_figures(cur) and len(t.text) <= 12 \
                     and " " not in t.text and (cur.values or len(t.text) <= 4):
                 if not cur.values:
