@@ -105,10 +105,12 @@ def rows_from_text(text: str, warnings: list[str] | None = None, line_offset: in
     n = len(lines)
     i = 0
     blank = False
-    squeezed = _is_squeezed(lines)
-    if not squeezed and _is_one_cell_per_line(lines):
+    squeezed = False
+    if _is_one_cell_per_line(lines):
         # cells flattened one per line with no marks: read as the '|'-marked flattening is
         lines = [("|" + ln.strip()) if ln.strip() else "|" for ln in lines]
+    else:
+        squeezed = _is_squeezed(lines)
     while i < n:
         raw = lines[i]
         line_no = i + 1 + line_offset
