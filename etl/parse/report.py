@@ -207,6 +207,10 @@ def group_rows(rows: list[Row], b: Builder) -> list[Group]:
             blank = True
             continue
         if r.kind == "text":
+            if not r.positional and len(r.toks) > 1 and _is_footnote(Row(r.toks[:1], r.line, kind="text")):
+                # a stream's cells: a note cell, then the next table's header cells
+                b.footnotes.append(_is_footnote(Row(r.toks[:1], r.line, kind="text")))  # type: ignore[arg-type]
+                r = Row(r.toks[1:], r.toks[1].line, positional=False, kind="text", blank_before=True)
             fn = _is_footnote(r)
             if fn is not None:
                 b.footnotes.append(fn)
