@@ -25,7 +25,7 @@ _TOTAL_RE = re.compile(r"^(?:total|totals|aggregate|all\s+pools|deal\s+total|tot
 _ACTIVITY_RE = re.compile(r"^(?:activity|change|net\s+change|increase/?\(?decrease\)?)$", re.I)
 _LABEL_ANCHORS = frozenset({"class", "tranche", "classes"})
 # Header words that read as a designation but name a measure or a unit.
-_NOT_CLASS_HEADS = frozenset({"A", "B", "C", "D", "E", "F", "NA", "CUSIP", "AMOUNT", "RATE", "TOTAL", "FACTOR"})
+_NOT_CLASS_HEADS = frozenset({"NA", "CUSIP", "AMOUNT", "RATE", "TOTAL", "FACTOR"})
 LABEL_HEADER_WORDS = frozenset({"class", "classes", "tranche", "series", "certificate", "certificates",
                                 "note", "notes", "securities", "bonds", "description"})
 

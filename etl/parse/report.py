@@ -185,11 +185,16 @@ def _fits(g: Group, r: Row) -> bool:
         return False
     if r.blank_before and r.kind != g.rows[-1].kind and not (_TOTAL_RE.match(_head_text(r))):
         return False
+    head: list[tuple[int, int]] = []
+    if g.above and g.above[-1].positional and _header_like(g.above[-1], ivs):
+        head = [(t.start, t.end) for t in g.above[-1].toks if t.start >= 0]
     for t in r.values:
         if t.start < 0:
             continue
         if not any(min(t.end, b) - max(t.start, a) > 0 for a, b in ivs):
-            return False
+            # a column the rows above left empty still fits when the header heads it
+            if not any(min(t.end, b) - max(t.start, a) > 0 for a, b in head):
+                return False
     return True
 
 
@@ -781,7 +786,7 @@ def build_columns(g: Group, prev: Group | None) -> None:
 def _header_like(r: Row, ivs: list[tuple[int, int]]) -> bool:
     """A text row that reads as column heads: two cells or more, one of them over a value
     column; a title or a sentence is one cell."""
-    cells = [t for t in r.toks if t.start >= 0]
+    cells = [t for t in r.toks if t.start >= 0 and t.kind == TEXT]
     if len(cells) < 2:
         return False
     return any(min(t.end, b) - max(t.start, a) > 0 for t in cells for a, b in ivs)
@@ -791,7 +796,8 @@ def _class_columns(g: Group) -> None:
     """Classes as columns: two or more columns headed by class designations, the rows
     naming the measures. One such head alone is a header word, not a layout."""
     heads = [c for c in g.cols if c.klass]
-    if len(heads) >= 2 and not any(r.kind == CLASS for r in g.rows):
+    if len(heads) >= 2 and not any(r.kind == CLASS for r in g.rows) \
+            and any(len(c.klass or "") > 1 for c in heads):  # column letters "A B C" are no classes
         return
     for c in heads:
         c.klass = None
