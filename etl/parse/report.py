@@ -19,8 +19,8 @@ from etl.parse.headers import (
     Column,
     _quality,
     align,
-    describe,
     column_of,
+    describe,
     header_overlaps,
     positional_columns,
     profile,
@@ -191,11 +191,22 @@ def _fits(g: Group, r: Row) -> bool:
     for t in r.values:
         if t.start < 0:
             continue
-        if not any(min(t.end, b) - max(t.start, a) > 0 for a, b in ivs):
-            # a column the rows above left empty still fits when the header heads it
-            if not any(min(t.end, b) - max(t.start, a) > 0 for a, b in head):
-                return False
+        # a column the rows above left empty still fits when the header heads it
+        if not any(min(t.end, b) - max(t.start, a) > 0 for a, b in ivs) \
+                and not any(min(t.end, b) - max(t.start, a) > 0 for a, b in head):
+            return False
     return True
+
+
+def _text_cells_in_columns(g: Group, r: Row) -> bool:
+    """A positional text row directly under a table's rows: a label, then a cell in each of
+    three or more of the table's value columns."""
+    if not (g.positional and r.positional) or r.blank_before or g.inline or len(r.toks) < 4 or not g.ivs:
+        return False
+    first = g.ivs[0][0]
+    if r.toks[0].start < 0 or r.toks[0].end > first:
+        return False
+    return all(t.start >= 0 and any(min(t.end, b) - max(t.start, a) > 0 for a, b in g.ivs) for t in r.toks[1:])
 
 
 def _head_text(r: Row) -> str:
@@ -230,6 +241,12 @@ def group_rows(rows: list[Row], b: Builder) -> list[Group]:
                 b.footnotes.append((r.marker, r.text))
             r.blank_before = r.blank_before or blank
             blank = False
+            if cur is not None and not pending and _text_cells_in_columns(cur, r):
+                # a row of text cells under the table's columns (descriptions, codes): a row
+                # of the table, not a new header
+                r.kind, r.head, r.values = "label", r.toks[0], list(r.toks[1:])
+                cur.add(r)
+                continue
             pending.append(r)
             continue
         if r.kind == "values":

@@ -18,8 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl.parse.render import fixed_width_to_html
-
 FIX = Path(__file__).resolve().parents[1] / "fixtures"
 DEV = FIX / "dev_corpus"
 DEV2 = FIX / "dev2_corpus"
@@ -103,9 +101,13 @@ def _is_data(line: str) -> bool:
     return _figures(s) >= 2 and "   " in s and not set(s) <= set("-= |")
 
 
+_MARKUP_LINE_RE = re.compile(r"^\s*(?:</?(?:S|C|TABLE|CAPTION|PAGE|FN)>\s*)+$", re.I)
+
+
 def _is_rule(line: str) -> bool:
+    """A rule, or an EDGAR <S>/<C> column-markup line: a separator, not a header."""
     s = line.strip()
-    return len(s) >= 3 and set(s) <= set("-=_ +")
+    return (len(s) >= 3 and set(s) <= set("-=_ +")) or bool(_MARKUP_LINE_RE.match(s))
 
 
 def header_blocks(lines: list[str]) -> list[tuple[int, int]]:
@@ -285,59 +287,81 @@ def _pipe_rows(text: str) -> list[list[list[str]] | str]:
     return out
 
 
-def _grid_rows(text: str) -> list[list[list[str]] | str]:
-    """A fixed-width document as tables of grid rows (cells by alignment) and paragraphs."""
-    from html.parser import HTMLParser
+_CELL_RE = re.compile(r"\S+(?: \S+)*")
 
-    class P(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__()
-            self.out: list[list[list[str]] | str] = []
-            self.table: list[list[str]] | None = None
-            self.row: list[str] | None = None
-            self.cell: list[str] | None = None
-            self.para: list[str] | None = None
 
-        def handle_starttag(self, tag: str, attrs: list) -> None:
-            if tag == "table":
-                self.table = []
-            elif tag == "tr":
-                self.row = []
-            elif tag == "td":
-                self.cell = []
-            elif tag == "p":
-                self.para = []
+def grid_blocks(text: str) -> list[list[list[tuple[str, int]]] | str]:
+    """A fixed-width document as tables and paragraphs, the way a converter that knew the
+    columns would lay it out: each blank-line-separated block with two body lines or more
+    is a table whose columns are where its figures are printed; every cell (header cells
+    too) goes in the column it overlaps most, spanning the columns it covers. Rule lines
+    are dropped. A cell is (text, colspan); column 0 holds the row labels."""
+    out: list[list[list[tuple[str, int]]] | str] = []
+    block: list[str] = []
 
-        def handle_endtag(self, tag: str) -> None:
-            if tag == "table" and self.table is not None:
-                self.out.append(self.table)
-                self.table = None
-            elif tag == "tr" and self.row is not None and self.table is not None:
-                self.table.append(self.row)
-                self.row = None
-            elif tag == "td" and self.cell is not None and self.row is not None:
-                self.row.append("".join(self.cell).strip())
-                self.cell = None
-            elif tag == "p" and self.para is not None:
-                self.out.append("".join(self.para).strip())
-                self.para = None
+    def flush() -> None:
+        if not block:
+            return
+        body = [ln for ln in block if _is_data(ln)]
+        if len(body) < 2:
+            out.extend(" ".join(ln.split()) for ln in block if ln.strip())
+            block.clear()
+            return
+        spans: list[list[int]] = []
+        for ln in body:
+            for m in _CELL_RE.finditer(ln):
+                if m.start() == len(ln) - len(ln.lstrip()) and not _FIG_RE.fullmatch(m.group()):
+                    continue  # the row label
+                spans.append([m.start(), m.end()])
+        spans.sort()
+        ivs: list[list[int]] = []
+        for a, b in spans:
+            if ivs and a < ivs[-1][1]:
+                ivs[-1][1] = max(ivs[-1][1], b)
+            else:
+                ivs.append([a, b])
+        rows: list[list[tuple[str, int]]] = []
+        for ln in block:
+            if not ln.strip() or _is_rule(ln):
+                continue
+            cells: dict[int, tuple[str, int]] = {}
+            for m in _CELL_RE.finditer(ln):
+                a, b = m.start(), m.end()
+                cover = [i for i, (x, y) in enumerate(ivs) if min(b, y) - max(a, x) > 0]
+                if b <= (ivs[0][0] if ivs else 0) and not cover:
+                    col, span = 0, 1
+                elif not cover:
+                    near = min(range(len(ivs)), key=lambda i: abs(ivs[i][1] - b))
+                    col, span = near + 1, 1
+                else:
+                    col, span = cover[0] + 1, len(cover)
+                prev = cells.get(col)
+                cells[col] = ((prev[0] + " " + m.group()) if prev else m.group(), max(span, prev[1] if prev else 1))
+            row: list[tuple[str, int]] = []
+            c = 0
+            while c <= len(ivs):
+                text, span = cells.get(c, ("", 1))
+                row.append((text, span))
+                c += span
+            rows.append(row)
+        out.append(rows)
+        block.clear()
 
-        def handle_data(self, data: str) -> None:
-            if self.cell is not None:
-                self.cell.append(data)
-            elif self.para is not None:
-                self.para.append(data)
-
-    p = P()
-    p.feed(fixed_width_to_html(text, split_dollar=False))
-    return p.out
+    for ln in text.expandtabs(8).split("\n"):
+        if ln.strip():
+            block.append(ln)
+        else:
+            flush()
+    flush()
+    return out
 
 
 def _structure(text: str) -> list[list[list[str]] | str] | None:
     if is_pipe_rendered(text):
         return _pipe_rows(text)
     if is_fixed_width(text):
-        return _grid_rows(text)
+        return [p if isinstance(p, str) else [[c for c, span in r for c in [c, *([""] * (span - 1))]] for r in p]
+                for p in grid_blocks(text)]
     return None
 
 
@@ -350,10 +374,25 @@ def v_html(t: str) -> str:
     other cells spanning two columns), flattened cells rebuilt as rows; a cut excerpt stays
     cut. Prose-like text goes in <pre>."""
     if is_fixed_width(t) and not is_pipe_rendered(t):
-        body = fixed_width_to_html(t, split_dollar=True)
+        out = ["<html><body>"]
+        for part in grid_blocks(t):
+            if isinstance(part, str):
+                out.append(f"<p>{html.escape(part)}</p>")
+                continue
+            out.append("<table>")
+            for r in part:
+                cells = []
+                for c, span in r:
+                    if c[:1].isdigit() and "," in c:  # a '$' cell before each amount, as filers print
+                        cells.append(f"<td>$</td><td align=\"right\">{html.escape(c)}</td>")
+                    else:
+                        cells.append(f"<td colspan=\"{2 * span}\">{html.escape(c)}</td>")
+                out.append("<tr>" + "".join(cells) + "</tr>")
+            out.append("</table>")
+        doc = "\n".join(out)
         if _cut(t):
-            body = body[: body.rfind("</td>")]
-        return body
+            return doc[: doc.rfind("</td>")]
+        return doc + "\n</body></html>\n"
     st = _structure(t)
     if st is None:
         body = "<html><body><pre>" + html.escape(t)
@@ -420,12 +459,12 @@ def v_transposed(t: str) -> str:
             k += 1
         if k == len(lines) and _cut(t):
             continue  # a cut table: its last row is partial
-        grid = _grid_rows("\n".join(lines[j:k]) + "\n")
+        grid = grid_blocks("\n".join(lines[j:k]) + "\n")
         tables = [p for p in grid if not isinstance(p, str)]
         if len(tables) != 1:
             continue
-        rows = tables[0]
-        nhead = i - j
+        rows = [[c for c, span in r for c in [c, *([""] * (span - 1))]] for r in tables[0]]
+        nhead = sum(1 for x in lines[j:i] if x.strip() and not _is_rule(x))
         head, body = rows[:nhead], rows[nhead:]
         width = max(len(r) for r in rows)
         if len(body) < 2 or width < 3:
