@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from etl.parse import classes as cls
 from etl.parse.dates import ANY_DATE_RE, parse_date
@@ -523,8 +524,61 @@ def stream_cell_columns(header: list[Tok], types: list[str]) -> tuple[list[Colum
     return cols, " ".join(t.text for t in title_cells)
 
 
+def stream_segment_columns(header: list[Tok], types: list[str]) -> tuple[list[Column], str] | None:
+    """Columns of a flattened header whose cells run column by column (each column's
+    stacked words one after another): the cells after the title, cut into one contiguous
+    run per column so that the most runs read as a measure that fits the column's figures."""
+    lex = lexicon()
+    n = len(types)
+    cells = [t for t in header if t.text.strip() and t.text.strip().lower() not in LABEL_HEADER_WORDS][-24:]
+    m = len(cells)
+    if n == 0 or m < n:
+        return None
+
+    @cache
+    def seg(a: int, b: int, j: int) -> tuple[float, Match | None]:
+        label = " ".join(c.text for c in cells[a:b])
+        best: tuple[float, Match | None] = (0.0, None)
+        for mt in lex.lookup_label(label):
+            if "class" in mt.measure.scopes and fit(mt.measure.type, types[j]) > 0:
+                sc = (2.0 if mt.exact else 1.0) + 0.1 * (b - a)
+                if sc > best[0]:
+                    best = (sc, mt)
+        return best
+
+    # dp[j][i]: best score with columns [:j] labelled by cells [start:i]
+    neg = float("-inf")
+    best_total, best_plan = neg, None
+    for start in range(0, m - n + 1):
+        dp: list[dict[int, tuple[float, list[tuple[int, int]]]]] = [{start: (0.0, [])}]
+        for j in range(n):
+            nxt: dict[int, tuple[float, list[tuple[int, int]]]] = {}
+            for i, (sc, plan) in dp[j].items():
+                for e in range(i + 1, m - (n - j - 1) + 1):
+                    v = sc + seg(i, e, j)[0]
+                    if e not in nxt or v > nxt[e][0]:
+                        nxt[e] = (v, [*plan, (i, e)])
+            dp.append(nxt)
+        if m in dp[n] and dp[n][m][0] > best_total:
+            best_total, best_plan = dp[n][m][0], (start, dp[n][m][1])
+    if best_plan is None or best_total <= 0:
+        return None
+    start, plan = best_plan
+    cols: list[Column] = []
+    for j, (a, b) in enumerate(plan):
+        c = Column(label=" ".join(t.text for t in cells[a:b]), vtype=types[j])
+        got = seg(a, b, j)[1]
+        if got is not None:
+            c.matches = [got]
+        cols.append(c)
+    return cols, " ".join(t.text for t in cells[:start])
+
+
 def _quality(cols: list[Column]) -> int:
-    return sum(1 for c in cols if c.matches and fit(c.mtype, c.vtype or "na") > 0)
+    """Columns read as a measure that fits their figures (a bare "balance" with no period
+    to say which one is not read)."""
+    return sum(1 for c in cols if c.matches and fit(c.mtype, c.vtype or "na") > 0
+               and not (c.matches[0].measure.name == "balance" and c.role is None and c.date is None))
 
 
 def stream_label_columns(header: list[Tok], n: int) -> list[Column]:

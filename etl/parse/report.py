@@ -27,6 +27,7 @@ from etl.parse.headers import (
     stream_cell_columns,
     stream_class_columns,
     stream_label_columns,
+    stream_segment_columns,
 )
 from etl.parse.measures import Match, Measure, best_for_scope, lexicon
 from etl.parse.numbers import GARBLED, NA, PCT, ZERO
@@ -785,6 +786,10 @@ def build_columns(g: Group, prev: Group | None) -> None:
             alt = stream_cell_columns(htoks, types)
             if alt is not None and _quality(alt[0]) >= _quality(g.cols):
                 g.cols, g.title = alt
+            if _quality(g.cols) < len(g.cols):
+                seg = stream_segment_columns(htoks, types)
+                if seg is not None and _quality(seg[0]) > _quality(g.cols):
+                    g.cols, g.title = seg
         _fix_total_columns(g)
     else:
         n = max((len(r.values) for r in g.rows), default=0)

@@ -20,7 +20,7 @@ from etl.parse.numbers import GARBLED, NA, PCT, ZERO, Number, parse_number
 CLASS, CUSIP, VALUE, DATE, TEXT, MARKER = "class", "cusip", "value", "date", "text", "marker"
 
 _MARKER_RE = re.compile(
-    r"^(?:\((?:[ivxlc]{1,6}|[a-zA-Z]{1,2}|\d{1,2}|[IVXL]{1,5})\)|(?:[IVXL]{1,5}|[A-Z]|\d{1,2}|[a-z])\.|[ivx]{1,5})$"
+    r"^(?:\((?:[ivxlc]{1,6}|[a-zA-Z]{1,2}|\d{1,2}|[IVXL]{1,5})\)|(?:[IVXL]{1,5}|[ivxl]{1,6}|[A-Z]|\d{1,2}|[a-z])\.|[ivx]{1,5})$"
 )
 _LEAD_MARKER_RE = re.compile(
     r"^(?:\((?:[ivxlc]{1,6}|[a-zA-Z]{1,2}|\d{1,2})\)|(?:[IVXL]{1,5}|[A-Z]|\d{1,2})\.)\s+(?=\S)"
@@ -31,6 +31,7 @@ _WORD_RE = re.compile(r"\S+")
 _DATEISH_LABEL_RE = re.compile(r"\b(?:date|dated|as of|period|through|ended|ending|from)\b[:\s]*$", re.I)
 # A short code printed in a cell of a class row: an accrual basis, a month-year, a rating.
 _CODE_CELL_RE = re.compile(r"^(?=[^\s]*[\d/])[A-Za-z0-9/\-.]{3,14}$")
+_NOTE_MARK_RE = re.compile(r"^\(\d{1,2}\)$")
 _PUNCT_ONLY = frozenset({"$", "%", "(", ")", "($", "$(", "*", "\u2020"})
 
 
@@ -189,6 +190,9 @@ def _tokenize_cell(text: str, start: int, line: int, end: int | None) -> list[To
                 break
             vals.append(vt)
             i -= 1
+        if len(vals) == 1 and i > 0 and _NOTE_MARK_RE.match(vals[0].text):
+            # "Period (1)", "Balance (2)": a footnote mark glued to a header word, not a figure
+            return [Tok(t2, TEXT, start, e, line, mark=t[: len(t) - len(t2)].strip() or None)]
         if vals and i == 0 and len(vals) > 1 and all(_figure_like(v) for v in vals):
             return vals[::-1]  # figures one space apart: "150,000,000.00 140,000,000.00"
         if vals and i > 0 and any(_figure_like(v) for v in vals):
