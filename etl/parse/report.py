@@ -539,6 +539,9 @@ class Emitter:
         self.field(g, row, label, mname, "class", name, value, tok, ci)
         if mname is not None:
             b.put(c, mname, value, where)
+        elif meas is not None and meas.name == "balance" and ok and isinstance(value, (int, float)):
+            # a balance that says neither beginning nor ending: the class's arithmetic may
+            c.setdefault("_balances", []).append((value, len(b.fields) - 1))
 
     def total_row(self, g: Group, row: Row, assign: list[tuple[int | None, Tok]], n_class: int) -> None:
         b = self.b
@@ -926,10 +929,32 @@ def _drop_cut_figure(rows: list[Row], b: Builder) -> None:
         return
 
 
+def _balance_by_arithmetic(b: Builder, c: dict) -> None:
+    """A class balance printed with no period ("Class A-1 Principal Balance") is the
+    beginning balance when it less the principal (and loss) is the printed ending balance,
+    the ending one when the printed beginning less the principal is it; anything else
+    stays unread."""
+    cands = c.pop("_balances", None)
+    if not cands:
+        return
+    p, loss = c.get("principal"), c.get("realized_loss") or 0
+    beg, end = c.get("beginning_balance"), c.get("ending_balance")
+    if not isinstance(p, (int, float)):
+        return  # (with no principal paid the two balances are equal: either reading gives the same figure)
+    for value, fi in cands:
+        if beg is None and isinstance(end, (int, float)) and abs(value - p - loss - end) < 0.011:
+            c["beginning_balance"] = beg = value
+            b.fields[fi]["measure"] = "beginning_balance"
+        elif end is None and isinstance(beg, (int, float)) and abs(beg - p - loss - value) < 0.011:
+            c["ending_balance"] = end = value
+            b.fields[fi]["measure"] = "ending_balance"
+
+
 def _finish_classes(b: Builder) -> None:
     notional_marks = {mark for mark, text in b.footnotes if re.search(r"notional", text, re.I)}
     for name in list(b.classes):
         c = b.classes[name]
+        _balance_by_arithmetic(b, c)
         mark = c.pop("_mark", None)
         if mark and mark in notional_marks:
             c["notional"] = True
