@@ -186,15 +186,16 @@ def _fits(g: Group, r: Row) -> bool:
         return False
     if r.blank_before and r.kind != g.rows[-1].kind and not (_TOTAL_RE.match(_head_text(r))):
         return False
-    head: list[tuple[int, int]] = []
-    if g.above and g.above[-1].positional and _header_like(g.above[-1], ivs):
-        head = [(t.start, t.end) for t in g.above[-1].toks if t.start >= 0]
+    head: list[tuple[int, int]] | None = None
     for t in r.values:
-        if t.start < 0:
+        if t.start < 0 or any(min(t.end, b) - max(t.start, a) > 0 for a, b in ivs):
             continue
         # a column the rows above left empty still fits when the header heads it
-        if not any(min(t.end, b) - max(t.start, a) > 0 for a, b in ivs) \
-                and not any(min(t.end, b) - max(t.start, a) > 0 for a, b in head):
+        if head is None:
+            head = []
+            if g.above and g.above[-1].positional and _header_like(g.above[-1], ivs):
+                head = [(x.start, x.end) for x in g.above[-1].toks if x.start >= 0]
+        if not any(min(t.end, b) - max(t.start, a) > 0 for a, b in head):
             return False
     return True
 
