@@ -756,7 +756,8 @@ def build_columns(g: Group, prev: Group | None) -> None:
         header: list[Row] = []
         i = len(g.above) - 1
         gap = g.rows[0].blank_before
-        while i >= 0 and len(header) < 5:
+        sub = prev is not None and prev.positional and bool(prev.cols) and _sub_heading(g, prev)
+        while i >= 0 and len(header) < 5 and not sub:
             r = g.above[i]
             if not r.positional or not header_overlaps(r, g.rows, g.ivs):
                 break
@@ -771,12 +772,20 @@ def build_columns(g: Group, prev: Group | None) -> None:
         g.cols, head_parts = positional_columns(g.rows, header, g.ivs)
         g.head_label = " ".join(head_parts)
         _fix_total_columns(g)
-        if not header and prev is not None and prev.cols and len(prev.cols) == len(g.cols) \
-                and prev.positional and not g.title:
-            # a table continued after a page break, its header not repeated
-            for c, p in zip(g.cols, prev.cols, strict=True):
-                c.label, c.matches, c.entity, c.date, c.role, c.per1000 = (
-                    p.label, p.matches, p.entity, p.date, p.role, p.per1000)
+        if not header and prev is not None and prev.cols and prev.positional and (not g.title or sub):
+            # a table continued after a page break or a sub-heading, its header not repeated:
+            # each column takes the meaning of the column above it
+            pairs = _columns_under(g.cols, prev.cols)
+            if pairs is None and len(prev.cols) == len(g.cols):
+                pairs = list(zip(g.cols, prev.cols, strict=True))  # the same grid, shifted
+            if pairs is not None and (sub or len(prev.cols) == len(g.cols)):
+                class_cols = sum(1 for p in prev.cols if p.klass) >= 2
+                for c, p in pairs:
+                    c.label, c.matches, c.entity, c.date, c.role, c.per1000 = (
+                        p.label, p.matches, p.entity, p.date, p.role, p.per1000)
+                    c.klass = p.klass if class_cols else None
+                if g.title:
+                    g.head_label, g.title = prev.head_label, prev.title
         return
     htoks = [t for r in g.above for t in r.toks if t.kind == TEXT][-80:]
     if htoks and class_rows and all(r.squeezed for r in class_rows):
@@ -807,6 +816,31 @@ def build_columns(g: Group, prev: Group | None) -> None:
             if not any(c.entity or c.date or c.role or c.matches or c.klass for c in g.cols):
                 g.cols = []
             g.title = " ".join(t.text for t in htoks[: max(0, len(htoks) - n)])
+
+
+def _sub_heading(g: Group, prev: Group) -> bool:
+    """One short line of words between two runs of class rows ("Subordinate Certificates"):
+    a sub-heading of the table above, not a new table's title."""
+    if len(g.above) != 1 or not any(r.kind == CLASS for r in g.rows) or not any(r.kind == CLASS for r in prev.rows):
+        return False
+    if not any(c.label for c in prev.cols):
+        return False  # nothing above to carry down
+    toks = g.above[0].toks
+    text = toks[0].text if len(toks) == 1 else ""
+    return toks[0].kind == TEXT and 0 < len(text.split()) <= 5 and not text.endswith(":") \
+        and not any(ch.isdigit() for ch in text)
+
+
+def _columns_under(cols: list[Column], above: list[Column]) -> list[tuple[Column, Column]] | None:
+    """Each column paired with the column above it that it overlaps most; None when a
+    column overlaps none (another table's grid)."""
+    pairs = []
+    for c in cols:
+        ov, best = max(((min(c.end, p.end) - max(c.start, p.start), p) for p in above), key=lambda x: x[0])
+        if ov <= 0:
+            return None
+        pairs.append((c, best))
+    return pairs
 
 
 def _header_like(r: Row, ivs: list[tuple[int, int]]) -> bool:

@@ -235,6 +235,26 @@ def v_page_break(t: str) -> str:
     return "\n".join(out)
 
 
+def v_sub_header(t: str) -> str:
+    """A sub-heading row inside each table of four or more body lines, before its third
+    ("Subordinate Certificates" between the senior and the subordinate classes)."""
+    lines = t.split("\n")
+    inserts: dict[int, str] = {}
+    for _j, i in header_blocks(lines):
+        k = i
+        while k < len(lines) and _is_data(lines[k]):
+            k += 1
+        if k - i >= 4:
+            indent = len(lines[i]) - len(lines[i].lstrip())
+            inserts[i + 2] = " " * indent + "Subordinate Certificates"
+    out = []
+    for idx, ln in enumerate(lines):
+        if idx in inserts:
+            out.append(inserts[idx])
+        out.append(ln)
+    return "\n".join(out)
+
+
 def v_squeezed(t: str) -> str:
     """Every run of spaces and tabs one space; line ends kept."""
     return "\n".join(" ".join(ln.split()) for ln in t.split("\n"))
@@ -503,6 +523,7 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "dash_zero": v_dash_zero,
     "paren_negative": v_paren_negative,
     "page_break": v_page_break,
+    "sub_header": v_sub_header,
     "squeezed": v_squeezed,
     "collapsed": v_collapsed,
     "html": v_html,
