@@ -119,13 +119,19 @@ def read_class_table(rows: list[tuple[str, dict[int, object]]], header: dict[int
     cols = [c for c in m.amount_cols if header.get(c) in _AMOUNT_MEASURES or header.get(c) is None]
     if len(m.val) < 1 or len(cols) < 3 or len(cols) > _MAX_COLUMNS:
         reading.confirmed = _header_confirmed(m, header, reading)
+        reading.confirmed = reading.confirmed and all(header.get(c) is not None for c in m.amount_cols)
         return reading
 
     # 1. The header's own reading: which identities does it satisfy?
-    if _header_confirmed(m, header, reading):
-        reading.confirmed = True
-        _fill_unmapped(m, reading, cols)
-        return reading
+    words_only = Reading(measures=dict(header))
+    words_only.confirmed = _header_confirmed(m, header, words_only)
+    if words_only.confirmed:
+        if words_only.identities:
+            reading.identities, reading.nonconforming = words_only.identities, words_only.nonconforming
+            reading.confirmed, reading.confidence = True, words_only.confidence
+            _fill_unmapped(m, reading, cols)
+            return reading
+        # words alone: the arithmetic may still say more (or otherwise)
 
     # 2. Every sum identity the columns satisfy: sum column = addend + addend.
     triples: list[tuple[int, int, int, int]] = []  # (sum, a, b, rows that tell)
@@ -143,7 +149,8 @@ def read_class_table(rows: list[tuple[str, dict[int, object]]], header: dict[int
     if any(v == "total_distribution" for v in assign.values()):
         reading.identities.append("principal + interest = total distribution")
     if not assign:
-        reading.confirmed = False
+        reading.confirmed = words_only.confirmed
+        reading.confidence = words_only.confidence
         return reading
     # The arithmetic's roles replace the header's where they differ; a measure the
     # arithmetic moved leaves the column the header gave it.
@@ -193,10 +200,10 @@ def _header_confirmed(m: _Matrix, header: dict[int, str | None], reading: Readin
         reading.confidence = min(1.0, 0.5 + 0.25 * held)
         return True
     if not checked:
-        # nothing to check against: words alone, confirmed only when they name every amount column
+        # nothing to check against: the words alone, taken when they name every column of figures
         named = [c for c in m.amount_cols if header.get(c) is not None]
         reading.confidence = 0.4 if named and len(named) == len(m.amount_cols) else 0.2
-        return bool(named) and len(named) == len(m.amount_cols) and len(m.amount_cols) < 3
+        return bool(named) and len(named) == len(m.amount_cols)
     return False
 
 

@@ -469,7 +469,8 @@ class Emitter:
             "title": (g.title or g.ctx.title or "").strip() or None,
             "columns": cols,
             "identities": list(reading.identities) if reading else [],
-            "confirmed": bool(reading.confirmed) if reading else kind != "class",
+            # a table the arithmetic did not read (per-$1,000 figures) stands on its words
+            "confirmed": bool(reading.confirmed) if reading else all(c["measure"] for c in cols),
             "confidence": round(reading.confidence, 2) if reading else None,
             "changed_by_arithmetic": sorted(ci + 1 for ci in reading.changed) if reading else [],
             "nonconforming": list(reading.nonconforming) if reading else [],

@@ -7,6 +7,7 @@ re-validates, or releases the filing with a reason (``etl.quality.release``).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import duckdb
@@ -20,8 +21,31 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[d
     return [{k: _clean(v) for k, v in zip(names, r, strict=True)} for r in cur.fetchall()]
 
 
+_TABLE_NO = re.compile(r"^table (\d+)\b")
+
+
+def _unread(con: duckdb.DuckDBPyConnection, accession: str, row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The figures behind an extraction check's table row: those of the table no measure claimed."""
+    match = _TABLE_NO.match(str(row.get("section") or ""))
+    if match is None:
+        return []
+    header = "header IS NOT DISTINCT FROM ?" if row["check_name"] == "extraction_unmapped_label" else "header IS NULL"
+    params: list[Any] = [accession, int(match[1])]
+    if row["check_name"] == "extraction_unmapped_label":
+        params.append(row.get("measure"))
+    try:
+        return _rows(con, "SELECT coalesce(header, label, '') AS label, NULL AS measure, raw, document, line "
+                          f"FROM stg_unread_figure WHERE accession = ? AND table_no = ? AND {header} "
+                          "ORDER BY line, seq LIMIT 25", params)
+    except duckdb.CatalogException:  # a warehouse built before stg_unread_figure existed
+        return []
+
+
 def _printed(con: duckdb.DuckDBPyConnection, accession: str, row: dict[str, Any]) -> list[dict[str, Any]]:
-    """The report fields behind a failing row: same class or pool, or the Total's section."""
+    """The report fields behind a failing row: same class or pool, or the Total's section; for an
+    extraction check's table row, the table's figures no measure claimed."""
+    if str(row.get("check_name") or "").startswith("extraction_") and row.get("scope") == "table":
+        return _unread(con, accession, row)
     entity = row.get("class") if row.get("class") not in (None, "Total") else row.get("pool")
     if entity is not None:
         return _rows(con, "SELECT label, measure, raw, document, line FROM stg_report_field "

@@ -25,6 +25,8 @@ STAGED_TABLES: tuple[str, ...] = (
     "stg_deal_measure",
     "stg_delinquency",
     "stg_report_field",
+    "stg_report_table",
+    "stg_unread_figure",
     "stg_annual_report",
     "stg_party_role",
     "stg_servicing_assessment",
@@ -166,6 +168,107 @@ def _rows_fields(p: dict[str, Any], acc: str) -> list[dict[str, Any]]:
     return rows
 
 
+#: Field scopes that make the table holding them a class or pool table (issue 12's completeness).
+_ENTITY_SCOPES = frozenset({"class", "class_total", "pool"})
+_TOTAL_PREFIX = re.compile(r"^\s*totals?\b[\s:.-]*", re.I)
+_FIGURE = re.compile(r"^\(?-?\$?\(?[\d,]*\.?\d+\)?%?\)?$")
+
+
+def _tables(p: dict[str, Any]) -> list[dict[str, Any]]:
+    """The parser's ``tables`` entries that name a table number (absent in older parses: [])."""
+    out, seen = [], set()
+    for t in p.get("tables") or []:
+        if not isinstance(t, dict):
+            continue
+        no = t.get("table")
+        if not isinstance(no, int) or isinstance(no, bool) or no in seen:
+            continue
+        seen.add(no)
+        out.append(t)
+    return out
+
+
+def _class_pool_tables(p: dict[str, Any]) -> set[int]:
+    """Tables whose fields are class- or pool-scoped, or that the parser's ``tables`` calls so."""
+    nos = {f.get("table") for f in p.get("fields") or [] if f.get("scope") in _ENTITY_SCOPES}
+    nos |= {t["table"] for t in _tables(p) if t.get("kind") in ("class", "pool")}
+    return {n for n in nos if isinstance(n, int)}
+
+
+def _header(label: Any, scope: Any) -> str | None:
+    """The header or row label a figure was printed under; None when the parser read none.
+
+    A Total row's fields are labelled "Total <column header>", so a bare "Total" is no header.
+    """
+    text = str(label or "").strip()
+    if scope == "class_total":
+        text = _TOTAL_PREFIX.sub("", text).strip()
+    return text or None
+
+
+def _figure_value(raw: Any) -> float | None:
+    """A printed figure as a number ('(1,234.50)' -> -1234.5, '12.5%' -> 12.5); None if not one."""
+    text = str(raw or "").replace(" ", "")
+    if not _FIGURE.match(text):
+        return None
+    value = float(re.sub(r"[()$%,-]", "", text))
+    return -value if text.startswith(("(", "-")) else value
+
+
+def _rows_tables(p: dict[str, Any], acc: str) -> list[dict[str, Any]]:
+    rows = []
+    for t in _tables(p):
+        columns = [c for c in t.get("columns") or [] if isinstance(c, dict)]
+        confidence = t.get("confidence")
+        confirmed = t.get("confirmed")
+        rows.append({
+            "accession": acc, "table_no": t["table"], "line": t.get("line"), "kind": t.get("kind"),
+            "orientation": t.get("orientation"), "column_count": len(columns),
+            "columns_json": json.dumps(columns, default=str, separators=(",", ":")),
+            "unmapped_labels": [str(c.get("label")).strip() for c in columns
+                                if c.get("measure") is None and str(c.get("label") or "").strip()],
+            "identities": [str(i) for i in t.get("identities") or []],
+            "confirmed": confirmed if isinstance(confirmed, bool) else None,
+            "confidence": _num(confidence),
+            "unread_count": len(t.get("unread") or []),
+        })
+    return rows
+
+
+def _rows_unread(p: dict[str, Any], acc: str) -> list[dict[str, Any]]:
+    """Figures in class and pool tables that no measure claimed, from the fields and ``tables[].unread``."""
+    tables = _class_pool_tables(p)
+    rows: list[dict[str, Any]] = []
+    seen: set[tuple[Any, Any, str]] = set()
+    for f in p.get("fields") or []:
+        if f.get("measure") is not None or f.get("table") not in tables or _num(f.get("value")) is None:
+            continue
+        seen.add((f.get("table"), f.get("line"), str(f.get("raw"))))
+        rows.append({"accession": acc, "seq": len(rows), "document": f.get("document"), "section": f.get("section"),
+                     "table_no": f.get("table"), "line": f.get("line"), "column_no": f.get("column"),
+                     "label": f.get("label"), "header": _header(f.get("label"), f.get("scope")),
+                     "scope": f.get("scope"), "entity": None if f.get("entity") is None else str(f.get("entity")),
+                     "value": _num(f.get("value")), "raw": f.get("raw"), "source": "field"})
+    for t in _tables(p):
+        if t["table"] not in tables:
+            continue
+        labels = {c.get("column"): c for c in t.get("columns") or [] if isinstance(c, dict)}
+        for u in t.get("unread") or []:
+            if not isinstance(u, dict) or (t["table"], u.get("line"), str(u.get("raw"))) in seen:
+                continue
+            seen.add((t["table"], u.get("line"), str(u.get("raw"))))
+            value = _figure_value(u.get("raw"))
+            if value is None:  # words or dates among the cells: not a figure
+                continue
+            col = labels.get(u.get("column")) or {}
+            label = u.get("label") if "label" in u else (col.get("label") if col.get("measure") is None else None)
+            rows.append({"accession": acc, "seq": len(rows), "document": p.get("document"), "section": None,
+                         "table_no": t["table"], "line": u.get("line"), "column_no": u.get("column"),
+                         "label": label, "header": _header(label, None), "scope": None, "entity": None,
+                         "value": value, "raw": u.get("raw"), "source": "table"})
+    return rows
+
+
 def _rows_annual(p: dict[str, Any], acc: str) -> dict[str, list[dict[str, Any]]]:
     ar = p.get("annual_report")
     if not ar:
@@ -215,6 +318,8 @@ def to_rows(parsed: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]
         out["stg_deal_measure"] += _rows_deal(p, acc)
         out["stg_delinquency"] += _rows_delinquency(p, acc)
         out["stg_report_field"] += _rows_fields(p, acc)
+        out["stg_report_table"] += _rows_tables(p, acc)
+        out["stg_unread_figure"] += _rows_unread(p, acc)
         for table, rows in _rows_annual(p, acc).items():
             out[table] += rows
     return out
@@ -307,11 +412,19 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame
                  or_replace: bool = False) -> None:
     """Insert a DataFrame into ``table`` in one statement, each column cast to its declared type.
 
-    The cast matters: pandas cannot type an all-NULL or mixed column the way the table does.
+    The cast matters: pandas cannot type an all-NULL or mixed column the way the table does. A list
+    column (VARCHAR[]) goes through JSON text: DuckDB types a column of Python lists from a sample of
+    its rows, and a sample of empty lists types it NULL[], which no later string fits.
     """
+    lists = [c for c in frame.columns if types[c] == "VARCHAR[]" and frame[c].dtype == object]
+    if lists:
+        frame = frame.copy()
+        for c in lists:
+            frame[c] = frame[c].map(lambda v: None if v is None else json.dumps([str(x) for x in v]))
     con.register("_frame", frame)
     try:
-        select = ", ".join(f'CAST("_frame"."{c}" AS {types[c]}) AS "{c}"' for c in frame.columns)
+        select = ", ".join(f'CAST(CAST("_frame"."{c}" AS JSON) AS VARCHAR[]) AS "{c}"' if c in lists
+                           else f'CAST("_frame"."{c}" AS {types[c]}) AS "{c}"' for c in frame.columns)
         verb = "INSERT OR REPLACE" if or_replace else "INSERT"
         con.execute(f"{verb} INTO {table} BY NAME SELECT {select} FROM _frame")
     finally:

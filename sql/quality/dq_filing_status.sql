@@ -6,7 +6,9 @@
 --                pass: everything applicable passed.
 --   error_count  failed error checks not released; released_count the released ones;
 --   warn_count   checks of severity warn that flagged a row.
---   reasons      one line per failing or warning row: check, scope, residual against tolerance.
+--   reasons      one line per failing or warning row: check, scope, residual against tolerance; the
+--                extraction checks (issue 12) count figures, not dollars, so theirs is the row's detail,
+--                which names the class, measure, table and line ("class A-2 has no interest: ...").
 CREATE OR REPLACE VIEW dq_filing_status AS
 WITH active_override AS (
     SELECT accession, check_name,
@@ -32,10 +34,12 @@ SELECT accession,
        string_agg(
            CASE WHEN status IN ('fail', 'warn')
                 THEN check_name || ' [' || CASE WHEN released_reason IS NOT NULL THEN 'released' ELSE status END
-                     || '] ' || coalesce(scope, '')
-                     || coalesce(' ' || coalesce(class, pool, bucket), '') || coalesce(' ' || measure, '')
-                     || ': residual ' || coalesce(CAST(round(residual, 6) AS VARCHAR), 'NULL')
-                     || ' > tolerance ' || coalesce(CAST(round(tolerance, 6) AS VARCHAR), 'NULL')
+                     || '] '
+                     || CASE WHEN check_name LIKE 'extraction\_%' ESCAPE '\' AND detail IS NOT NULL THEN detail
+                             ELSE coalesce(scope, '')
+                                  || coalesce(' ' || coalesce(class, pool, bucket), '') || coalesce(' ' || measure, '')
+                                  || ': residual ' || coalesce(CAST(round(residual, 6) AS VARCHAR), 'NULL')
+                                  || ' > tolerance ' || coalesce(CAST(round(tolerance, 6) AS VARCHAR), 'NULL') END
                      || coalesce(' (released: ' || released_reason || ')', '')
            END, '; ' ORDER BY severity, check_name, class, pool, measure) AS reasons,
        max(run_id) AS run_id,

@@ -176,3 +176,60 @@ def test_cli_backfill_runs_the_same_functions(env, tmp_path) -> None:
     q = subprocess.run([str(cli), "sql", "SELECT count(*) AS n FROM v_class_distribution", "--csv"],
                        env=run_env, capture_output=True, text=True, timeout=120, check=True)
     assert q.stdout.splitlines() == ["n", "14"]
+
+
+def test_half_read_report_is_quarantined_end_to_end(tmp_path) -> None:
+    """Issue 12 from the mirror to the warehouse, in process through the functions the DAGs call
+    (discover, fetch, parse, stage, validate, publish; no Airflow, so it costs seconds): the seed 8-K
+    with a column of figures under no header in its first class table. Every identity holds on what
+    was read; extraction_completeness quarantines it, and it stays in raw and staged tables."""
+    import re
+    import shutil
+    from datetime import date
+
+    from etl import pipeline
+    from etl.config import Settings
+    from etl.edgar.mirror import serve_mirror
+    from etl.quality import explain
+
+    tree = tmp_path / "mirror"
+    shutil.copytree(demo.FIXTURE_MIRROR, tree)
+    sub = tree / "Archives/edgar/data/1268803/0001019965-04-000001.txt"
+    row = re.compile(rb"^(\S+ +(?:[0-9A-Z]{9}|NA) +[\d,]+ +[\d,]+)$", re.M)  # the first class table's rows
+    text = sub.read_bytes()
+    assert len(row.findall(text)) == 14
+    sub.chmod(0o644)
+    sub.write_bytes(row.sub(lambda m: m.group(1) + b"            1.000000", text))
+    with serve_mirror(tree) as m:
+        settings = Settings(base_url=m.url, data_url=m.url, data_dir=tmp_path / "data",
+                            user_agent="edgar-abs-etl tests tests@example.org", uncapped=True).validated()
+        entries = pipeline.discover(settings, day=date.fromisoformat(demo.NIGHTLY_DAY))
+        assert [e["accession"] for e in entries] == [SEED_8K]
+        result = pipeline.run(settings, entries, "half-read")
+    assert result["validate"]["quarantined"] == [SEED_8K]
+    con = db.reader(settings)
+    try:
+        status, reasons = con.execute("SELECT status, reasons FROM dq_filing_status WHERE accession = ?",
+                                      [SEED_8K]).fetchone()
+        assert status == "fail"
+        assert "extraction_completeness [fail] class table at line" in reasons and "1 unread column" in reasons
+        failed = {r[0] for r in con.execute("SELECT DISTINCT check_name FROM dq_check_result WHERE accession = ? "
+                                            "AND status = 'fail'", [SEED_8K]).fetchall()}
+        assert failed == {"extraction_completeness"}  # nothing else could tell: the figures read all add up
+        assert con.execute("SELECT stage, status FROM etl_status WHERE accession = ?",
+                           [SEED_8K]).fetchone() == ("validate", "quarantined")
+        assert con.execute("SELECT dq_status, pipeline_status FROM dim_filing WHERE accession = ?",
+                           [SEED_8K]).fetchone() == ("fail", "quarantined")
+        assert con.execute("SELECT count(*) FROM raw_filing WHERE accession = ?", [SEED_8K]).fetchone()[0] == 1
+        assert con.execute("SELECT count(*) FROM stg_class_period WHERE accession = ?", [SEED_8K]).fetchone()[0] == 14
+        assert con.execute("SELECT count(*) FROM stg_unread_figure WHERE accession = ? AND header IS NULL",
+                           [SEED_8K]).fetchone()[0] == 14
+        assert con.execute("SELECT count(*) FROM fct_class_distribution").fetchone()[0] == 0
+        # what `edgar-etl dq --accession` prints: the failing table row and the figures no one read
+        info = explain(con, SEED_8K)
+        (row,) = [f for f in info["failures"] if f["measure"] == "unread_figures"]
+        assert info["quarantined"] and row["check_name"] == "extraction_completeness"
+        assert [p["raw"] for p in row["printed"]] == ["1.000000"] * 14
+    finally:
+        con.close()
+    assert (settings.raw_dir / "1268803" / f"{SEED_8K}.txt").exists()

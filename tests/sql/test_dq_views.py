@@ -30,6 +30,7 @@ CHECK_VIEWS = (
     "dq_interest_waterfall", "dq_per_1000", "dq_delinquency_footnote", "dq_delinquency_pool_bound",
     "dq_cusip_check_digit", "dq_period_class_continuity", "dq_period_pool_continuity",
     "dq_period_cumulative_loss", "dq_period_loan_count", "dq_period_cadence",
+    "dq_extraction_completeness", "dq_extraction_unmapped_label",
 )
 
 
@@ -417,3 +418,51 @@ def test_quality_filing_status_quarantines_on_error_and_honours_releases(seed_co
     # the pipeline's run-level release (accession, reason, run_id) is a filing-wide release
     con.execute("INSERT INTO dq_override (accession, reason, run_id) VALUES ('A', 'confirmed', 'rel1')")
     assert con.execute("SELECT status FROM dq_filing_status WHERE accession = 'A'").fetchone()[0] == "warn"
+
+
+def test_quality_extraction_completeness_on_the_seed(seed_con) -> None:
+    got = rows(seed_con, "dq_extraction_completeness")
+    assert got and all(r["applicable"] and r["residual"] == 0 and r["tolerance"] == 0 for r in got)
+    report = one(seed_con, "dq_extraction_completeness", "measure = 'class_rows'")
+    assert (report["observed"], report["detail"]) == (14, "14 class rows read")
+    # the hand-typed seed attaches fields only to its per-$1,000 tables (no core measure in them), so
+    # X, P and R, which have no field, are judged against every class: all print the four core measures
+    loose = {(r["class"], r["measure"]) for r in got if r["scope"] == "class"}
+    assert loose == {(c, m) for c in ("X", "P", "R")
+                     for m in ("beginning_balance", "principal", "interest", "ending_balance")}
+    tables = {r["section"]: r["observed"] for r in got if r["measure"] == "unread_figures"}
+    assert tables == {"table 4, line 141": 0, "table 5, line 158": 0}
+
+
+def test_quality_extraction_completeness_flags_a_row_lacking_what_the_report_prints() -> None:
+    seed = load("seed_parsed.json")
+    p = copy.deepcopy(seed)
+    p.update(accession="A", cik=7)
+    # 2-A's per-$1,000 interest factor not read: not a core measure (per_1000 is judged by its own check)
+    p["fields"] = [f for f in p["fields"] if not (f["entity"] == "2-A" and f["measure"] == "interest_per_1000")]
+    # and the dollar interest of the notional X is missing (X needs no principal or balance, but interest)
+    next(c for c in p["classes"] if c["class"] == "X")["interest"] = None
+    con = connect(p)
+    bad = [r for r in rows(con, "dq_extraction_completeness", acc="A") if r["applicable"] and r["residual"] != 0]
+    assert [(r["class"], r["measure"], r["residual"]) for r in bad] == [("X", "interest", -1)]
+    assert bad[0]["detail"] == "class X has no interest: the report prints it for 13 other classes"
+
+
+def test_quality_extraction_coverage_counts_class_and_pool_figures() -> None:
+    seed = load("seed_parsed.json")
+    p = copy.deepcopy(seed)
+    p.update(accession="A", cik=7)
+    first = next(f for f in p["fields"] if f["entity"] == "1-A1")
+    p["fields"] += [{**first, "label": "", "measure": None, "raw": "7.5", "value": 7.5, "column": 9},
+                    {**first, "label": "Days in Accrual Period", "measure": None, "raw": "31", "value": 31,
+                     "column": 10}]
+    con = connect(seed, p)
+    cov = {r[0]: r[1:] for r in con.execute(
+        "SELECT accession, figures_printed, figures_read, figures_unread, figures_unmapped, share_read "
+        "FROM dq_extraction_coverage").fetchall()}
+    assert cov[SEED_ACC] == (55, 55, 0, 0, 1.0)
+    assert cov["A"] == (57, 55, 1, 1, pytest.approx(55 / 57))
+    unmapped = one(con, "dq_extraction_unmapped_label", "measure IS NOT NULL", acc="A")
+    assert (unmapped["severity"], unmapped["measure"], unmapped["observed"]) == ("warn", "Days in Accrual Period", 1)
+    unread = one(con, "dq_extraction_completeness", "measure = 'unread_figures' AND observed > 0", acc="A")
+    assert unread["section"] == "table 4, line 141" and "column 9 (1 figure: 7.5)" in unread["detail"]

@@ -16,19 +16,16 @@ from etl.parse import parse_bytes
 
 # share of labelled class values read exactly, per variant, over all 31 documents
 THRESHOLDS = {
-    "as_given": 0.845, "blank_under_header": 0.845, "rule_under_header": 0.845,
-    "blank_and_rule": 0.845, "header_marks": 0.845, "tabs": 0.845, "crlf": 0.845, "indent": 0.845,
-    "dollars": 0.845, "dash_zero": 0.845, "paren_negative": 0.845, "page_break": 0.845,
-    "squeezed": 0.845, "collapsed": 0.835, "html": 0.81, "flat_cells": 0.77, "flat_lines": 0.75,
-    "transposed": 0.78,
+    "as_given": 0.89, "blank_under_header": 0.89, "rule_under_header": 0.89, "blank_and_rule": 0.89,
+    "header_marks": 0.89, "tabs": 0.89, "crlf": 0.89, "indent": 0.89,
+    "dollars": 0.89, "dash_zero": 0.89, "paren_negative": 0.89, "page_break": 0.89,
+    "sub_header": 0.89, "squeezed": 0.89, "collapsed": 0.862, "html": 0.892,
+    "flat_cells": 0.89, "flat_lines": 0.89, "transposed": 0.884,
 }
 # the documents each variant must read as well as the document as given (the seed and the
 # dev excerpts the parser was built on: a variant of those losing a value is a defect)
 EXACT_DOCS = ("seed", *(f"dev/{i:03d}" for i in range(1, 13)))
-EXACT_VARIANTS = (
-    "blank_under_header", "rule_under_header", "blank_and_rule", "header_marks", "tabs", "crlf",
-    "indent", "dollars", "dash_zero", "paren_negative", "page_break", "squeezed",
-)
+EXACT_VARIANTS = tuple(v for v in VARIANTS if v not in ("as_given", "collapsed", "transposed"))
 
 DOCS = documents()
 

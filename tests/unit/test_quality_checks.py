@@ -73,7 +73,20 @@ SEED_MUTATIONS: dict[str, tuple[Callable[[dict], None], str, str, str]] = {
     "delinquency_column_shift": (lambda p: set_(next(d for d in p["delinquencies"] if d["bucket"] == "90+"),
                                                 count=577179), "delinquency_pool_bound", "loan_count", "fail"),
     "cusip_typo": (lambda p: set_(cls(p, "1-A1"), cusip="86359A6H2"), "cusip_check_digit", "1-A1", "warn"),
+    # issue 12: a column of the per-$1,000 table under no header, and one under a label no measure claims
+    "unread_column": (lambda p: p["fields"].append(_unclaimed(p, "")), "extraction_completeness",
+                      "unread_figures", "fail"),
+    "unmapped_label": (lambda p: p["fields"].append(_unclaimed(p, "Days in Accrual Period")),
+                       "extraction_unmapped_label", "Days in Accrual Period", "warn"),
+    "class_row_without_interest": (lambda p: set_(cls(p, "X"), interest=None), "extraction_completeness", "X",
+                                   "fail"),
 }
+
+
+def _unclaimed(p: dict[str, Any], label: str) -> dict[str, Any]:
+    """A figure of 1-A1's row in the seed's first per-$1,000 table that no measure claims."""
+    first = next(f for f in p["fields"] if f["entity"] == "1-A1")
+    return {**first, "label": label, "measure": None, "value": 31, "raw": "31", "column": 9}
 
 
 def _m2_class_beginning(p: dict) -> None:

@@ -42,14 +42,15 @@ def test_one_suite_per_staged_table_and_severity() -> None:
     names = {s.name for s in load_suites()}
     assert names == {"stg_class_period.error", "stg_class_period.warn", "stg_class_total.error",
                      "stg_pool_period.error", "stg_deal_measure.error", "stg_delinquency.error",
-                     "cross_period.error", "cross_period.warn", "stg_annual_report.warn"}
+                     "cross_period.error", "cross_period.warn", "stg_annual_report.warn",
+                     "stg_report.error", "stg_report.warn"}
     for s in load_suites():
         assert s.name == f"{s.table}.{s.severity}"
 
 
 def test_every_check_view_has_exactly_one_expectation_of_its_own_severity() -> None:
     views = check_views()
-    assert len(views) == 23
+    assert len(views) == 25
     by_view = {c.view: c for s in load_suites() for c in s.checks}
     assert set(by_view) == set(views)
     con = duckdb.connect()

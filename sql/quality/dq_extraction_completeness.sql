@@ -1,0 +1,209 @@
+-- dq_extraction_completeness (issue 12, severity error): nothing half-read passes. The other checks
+-- judge only the figures the parser found; a report the parser missed most of would leave every one
+-- of them not applicable. This one fails a distribution report whose reading is visibly incomplete:
+--   class_rows      it has no class rows (observed = class rows read, expected at least 1); also a
+--                   filing of no recognised kind whose parser `tables` found a class table. Rows read
+--                   only as per-$1,000 figures count (the parser keeps no dollar class row for them);
+--   <measure>       a class row lacks a core measure (beginning_balance, principal, interest,
+--                   ending_balance) that a class table it is printed in gives other classes (the
+--                   first such table names the row's section); a pool row lacks the beginning or
+--                   ending balance a pool table it is in gives other pools. A class or pool the
+--                   parser attached no field to (hand-typed reports) is judged against every class
+--                   (pool) of the report. Observed 1 = read, 0 = missing; expected 1;
+--   unread_figures  a class or pool table has figures under no header: a column the parser could not
+--                   attach (stg_unread_figure.header NULL). Observed = their count, expected 0;
+--   confirmed       the parser's `tables` says its reading of a class table is unconfirmed
+--                   (observed 0, expected 1): a column of figures no measure names, or an identity
+--                   the rows should obey that fails under the header's reading and under every
+--                   other. Parses without `tables` have no such rows: no information. A table whose
+--                   words name every column and whose rows offer nothing to check is confirmed by
+--                   the parser at low confidence (0.4): not a failure.
+-- Not failures (applicable = false, stated in the detail): a notional (interest-only) or residual
+-- class without principal or balances; a class every printed dollar figure of which is zero (paid
+-- off: nothing to pay, often printed blank). Per-$1,000 tables print no core measure, so a report
+-- printing every amount per $1,000 asks no dollar measure of any class. Figures under a header the
+-- dictionary does not know are dq_extraction_unmapped_label's warning, not this error.
+-- Grain: one report row per filing (class_rows); one row per (accession, class, measure) and
+-- (accession, pool, measure) wanted; one per class or pool table (unread_figures) and per class table
+-- the parser judged (confirmed). Tolerance 0: counts, not amounts. The detail names class, measure,
+-- table and line; dq_filing_status gives it as the reason.
+-- depends_on: dq_extraction_table
+CREATE OR REPLACE VIEW dq_extraction_completeness AS
+WITH report AS (
+    SELECT r.accession, coalesce(r.kind, 'unknown') AS kind,
+           (SELECT count(*) FROM stg_class_period c WHERE c.accession = r.accession) AS class_rows,
+           -- classes of class tables with a figure read: rows printed only per $1,000 are read
+           -- (as *_per_1000 fields) though the parser keeps no dollar class row for them
+           (SELECT count(DISTINCT f.entity) FROM stg_report_field f
+             JOIN dq_extraction_table t ON t.accession = f.accession AND t.table_no = f.table_no AND t.kind = 'class'
+             WHERE f.accession = r.accession AND f.scope = 'class' AND f.measure IS NOT NULL) AS class_entities,
+           EXISTS (SELECT 1 FROM stg_report_table t WHERE t.accession = r.accession AND t.kind = 'class')
+               AS has_class_table,
+           (SELECT min(t.line) FROM stg_report_table t WHERE t.accession = r.accession AND t.kind = 'class')
+               AS class_table_line
+    FROM stg_report r
+),
+judged AS (
+    SELECT accession FROM report WHERE kind = 'distribution_report' OR has_class_table
+),
+report_rows AS (
+    SELECT accession, 'report' AS scope, NULL AS class, NULL AS pool, NULL AS section, 'class_rows' AS measure,
+           greatest(class_rows, class_entities) AS observed, 1 AS expected,
+           CASE WHEN greatest(class_rows, class_entities) > 0 THEN 0 ELSE -1 END AS residual,
+           kind = 'distribution_report' OR has_class_table AS applicable,
+           CASE WHEN kind <> 'distribution_report' AND NOT has_class_table
+                    THEN 'not a distribution report (' || kind || '): no tables to read'
+                WHEN class_rows > 0 THEN class_rows || ' class rows read'
+                WHEN class_entities > 0
+                    THEN class_entities || ' class rows read, in per-$1,000 figures only (no dollar amount per class)'
+                WHEN has_class_table
+                    THEN 'no class rows: the class table' || coalesce(' at line ' || class_table_line, '')
+                         || ' has no row read'
+                ELSE 'no class rows: the report prints no class table the parser could read' END AS detail
+    FROM report
+),
+tab AS (
+    SELECT t.* FROM dq_extraction_table t WHERE t.accession IN (SELECT accession FROM judged)
+),
+-- ---------------------------------------------------------------- classes and pools in their tables
+member AS (
+    SELECT DISTINCT f.accession, f.table_no, t.kind, f.entity
+    FROM stg_report_field f
+    JOIN tab t USING (accession, table_no)
+    WHERE f.entity IS NOT NULL AND ((t.kind = 'class' AND f.scope = 'class') OR (t.kind = 'pool' AND f.scope = 'pool'))
+),
+printed AS (
+    SELECT f.accession, f.table_no, m.kind, f.measure, count(DISTINCT f.entity) AS n_entities
+    FROM stg_report_field f
+    JOIN (SELECT DISTINCT accession, table_no, kind FROM member) m USING (accession, table_no)
+    WHERE f.value IS NOT NULL AND f.scope = m.kind
+      AND ((m.kind = 'class' AND f.measure IN ('beginning_balance', 'principal', 'interest', 'ending_balance'))
+           OR (m.kind = 'pool' AND f.measure IN ('beginning_balance', 'ending_balance')))
+    GROUP BY ALL
+),
+class_long AS (
+    SELECT accession, class AS entity, coalesce(notional, false) AS notional, coalesce(residual, false) AS residual,
+           measure, value
+    FROM (SELECT accession, class, notional, residual, beginning_balance, principal, interest, ending_balance
+          FROM stg_class_period)
+    UNPIVOT INCLUDE NULLS (value FOR measure IN (beginning_balance, principal, interest, ending_balance))
+),
+pool_long AS (
+    SELECT accession, pool AS entity, measure, value
+    FROM (SELECT accession, pool, beginning_balance, ending_balance FROM stg_pool_period)
+    UNPIVOT INCLUDE NULLS (value FOR measure IN (beginning_balance, ending_balance))
+),
+paid_off AS (
+    SELECT accession, class AS entity,
+           coalesce(beginning_balance, 0) = 0 AND coalesce(principal, 0) = 0 AND coalesce(interest, 0) = 0
+               AND coalesce(ending_balance, 0) = 0 AND coalesce(total_distribution, 0) = 0
+               AND NOT (beginning_balance IS NULL AND principal IS NULL AND interest IS NULL
+                        AND ending_balance IS NULL AND total_distribution IS NULL) AS all_zero
+    FROM stg_class_period
+),
+-- (entity, measure) pairs a table asks of its rows: the first table printing the measure for another row
+wanted_in_table AS (
+    SELECT m.accession, m.kind, m.entity, p.measure,
+           min(p.table_no) AS table_no, arg_min(p.n_entities, p.table_no) AS n_entities
+    FROM member m
+    JOIN printed p ON p.accession = m.accession AND p.table_no = m.table_no AND p.kind = m.kind
+    GROUP BY m.accession, m.kind, m.entity, p.measure
+),
+-- rows the parser attached no field to: judged against every row of the report
+loose AS (
+    SELECT l.accession, 'class' AS kind, l.entity, l.measure
+    FROM class_long l
+    WHERE l.accession IN (SELECT accession FROM judged)
+      AND NOT EXISTS (SELECT 1 FROM member m WHERE m.accession = l.accession AND m.kind = 'class'
+                                               AND m.entity = l.entity)
+    UNION ALL
+    SELECT l.accession, 'pool', l.entity, l.measure
+    FROM pool_long l
+    WHERE l.accession IN (SELECT accession FROM judged)
+      AND NOT EXISTS (SELECT 1 FROM member m WHERE m.accession = l.accession AND m.kind = 'pool'
+                                               AND m.entity = l.entity)
+),
+report_printed AS (
+    SELECT accession, 'class' AS kind, measure, count(*) AS n_entities FROM class_long WHERE value IS NOT NULL GROUP BY ALL
+    UNION ALL
+    SELECT accession, 'pool', measure, count(*) FROM pool_long WHERE value IS NOT NULL GROUP BY ALL
+),
+wanted AS (
+    SELECT accession, kind, entity, measure, table_no, n_entities FROM wanted_in_table
+    UNION ALL
+    SELECT l.accession, l.kind, l.entity, l.measure, NULL, p.n_entities
+    FROM loose l
+    JOIN report_printed p ON p.accession = l.accession AND p.kind = l.kind AND p.measure = l.measure
+),
+entity_rows AS (
+    SELECT w.accession, w.kind AS scope,
+           CASE WHEN w.kind = 'class' THEN w.entity END AS class,
+           CASE WHEN w.kind = 'pool' THEN w.entity END AS pool,
+           t.table_key AS section,
+           w.measure,
+           CASE WHEN coalesce(c.value, p.value) IS NOT NULL THEN 1 ELSE 0 END AS observed, 1 AS expected,
+           CASE WHEN coalesce(c.value, p.value) IS NOT NULL THEN 0 ELSE -1 END AS residual,
+           CASE WHEN coalesce(c.value, p.value) IS NOT NULL THEN true
+                WHEN w.kind = 'class' AND (c.notional OR c.residual) AND w.measure <> 'interest' THEN false
+                WHEN w.kind = 'class' AND coalesce(z.all_zero, false) THEN false
+                ELSE true END AS applicable,
+           CASE WHEN coalesce(c.value, p.value) IS NOT NULL THEN w.kind || ' ' || w.entity || ': ' || w.measure || ' read'
+                ELSE w.kind || ' ' || w.entity || ' has no ' || w.measure
+                     || CASE WHEN w.table_no IS NOT NULL THEN ': the ' || t.place || ' prints it for '
+                             ELSE ': the report prints it for ' END
+                     || w.n_entities || ' other ' || w.kind || CASE WHEN w.n_entities = 1 THEN '' ELSE
+                                                                CASE WHEN w.kind = 'class' THEN 'es' ELSE 's' END END
+                     || CASE WHEN w.kind = 'class' AND c.notional AND w.measure <> 'interest'
+                                 THEN ' (not required of a notional, interest-only class)'
+                             WHEN w.kind = 'class' AND c.residual AND w.measure <> 'interest'
+                                 THEN ' (not required of a residual class)'
+                             WHEN w.kind = 'class' AND coalesce(z.all_zero, false)
+                                 THEN ' (not required of a paid-off class: every figure printed for it is zero)'
+                             ELSE '' END
+           END AS detail
+    FROM wanted w
+    LEFT JOIN tab t ON t.accession = w.accession AND t.table_no = w.table_no
+    LEFT JOIN class_long c ON w.kind = 'class' AND c.accession = w.accession AND c.entity = w.entity
+                          AND c.measure = w.measure
+    LEFT JOIN pool_long p ON w.kind = 'pool' AND p.accession = w.accession AND p.entity = w.entity
+                         AND p.measure = w.measure
+    LEFT JOIN paid_off z ON w.kind = 'class' AND z.accession = w.accession AND z.entity = w.entity
+    -- a field's entity the parser did not keep as a row (a repeated or stray label) is not judged here
+    WHERE c.entity IS NOT NULL OR p.entity IS NOT NULL
+),
+-- ---------------------------------------------------------------- tables
+unread_rows AS (
+    SELECT accession, 'table' AS scope, NULL AS class, NULL AS pool, table_key AS section,
+           'unread_figures' AS measure, unread_figures AS observed, 0 AS expected, unread_figures AS residual,
+           true AS applicable,
+           CASE WHEN unread_figures = 0 THEN place || ': every figure is under a header'
+                ELSE place || ' has ' || unread_columns
+                     || ' unread column' || CASE WHEN unread_columns = 1 THEN '' ELSE 's' END
+                     || ', figures under no header that no measure claimed: ' || unread_list END AS detail
+    FROM tab
+),
+confirmed_rows AS (
+    SELECT accession, 'table' AS scope, NULL AS class, NULL AS pool, table_key AS section,
+           'confirmed' AS measure, CASE WHEN confirmed THEN 1 ELSE 0 END AS observed, 1 AS expected,
+           CASE WHEN confirmed THEN 0 ELSE -1 END AS residual,
+           TRUE AS applicable,
+           place || ': the parser '
+               || CASE WHEN confirmed THEN 'confirmed its reading'
+                       ELSE 'did not confirm its reading (a column no measure names, or identities that hold under no reading)' END
+               || coalesce(' (confidence ' || round(confidence, 2) || ')', '')
+               || '; identities that held: ' || coalesce(nullif(array_to_string(identities, ', '), ''), 'none')
+               AS detail
+    FROM tab
+    WHERE kind = 'class' AND confirmed IS NOT NULL
+),
+checked AS (
+    SELECT * FROM report_rows
+    UNION ALL SELECT * FROM entity_rows
+    UNION ALL SELECT * FROM unread_rows
+    UNION ALL SELECT * FROM confirmed_rows
+)
+SELECT accession, 'extraction_completeness' AS check_name, 'error' AS severity, scope, class, pool,
+       NULL AS bucket, section, measure, CAST(observed AS DOUBLE) AS observed, CAST(expected AS DOUBLE) AS expected,
+       CAST(residual AS DOUBLE) AS residual, 0.0 AS tolerance, CAST(abs(residual) AS DOUBLE) AS abs_residual,
+       coalesce(applicable, false) AS applicable, detail
+FROM checked;

@@ -1,0 +1,71 @@
+-- dq_extraction_table: the class and pool tables of each report and how much of each the parser read
+-- (issue 12). A helper of the extraction checks and of dq_extraction_coverage, not a check.
+-- Grain: one row per (accession, table_no) of a class or pool table. Key: (accession, table_no).
+-- A table is a class (pool) table when the parser's `tables` says so (stg_report_table.kind), else
+-- when its fields are class- or class_total- (pool-) scoped; the same rule stages stg_unread_figure.
+--   line              the table's first line: the parser's own when it reported it, else the first
+--                     line a figure of it was printed on
+--   table_key, place  'table 2, line 10' (the extraction checks' section) and 'class table at line 10
+--                     (table 2)' (their details)
+--   figures           numeric fields of the table, read or not, plus the unread figures the parser
+--                     listed without making a field of them (stg_unread_figure.source = 'table')
+--   figures_read      fields a measure claimed
+--   unread_figures    figures under no header (a column the parser could not attach): an error
+--   unread_columns    how many columns those are; unread_list names them with their first figures
+--   unmapped_figures  figures under a header or row label no measure claims: a warning, per label
+--   confirmed, confidence, identities: the parser's verdict on its reading (NULL: not reported)
+CREATE OR REPLACE VIEW dq_extraction_table AS
+WITH f AS (
+    SELECT accession, table_no, min(line) AS first_line, arg_min(section, line) AS section,
+           bool_or(scope IN ('class', 'class_total')) AS has_class, bool_or(scope = 'pool') AS has_pool,
+           count(*) FILTER (WHERE value IS NOT NULL) AS field_figures,
+           count(*) FILTER (WHERE value IS NOT NULL AND measure IS NOT NULL) AS figures_read
+    FROM stg_report_field
+    WHERE table_no IS NOT NULL
+    GROUP BY accession, table_no
+),
+tables AS (
+    SELECT coalesce(f.accession, t.accession) AS accession, coalesce(f.table_no, t.table_no) AS table_no,
+           coalesce(t.line, f.first_line) AS line, f.section,
+           CASE WHEN t.kind IN ('class', 'pool') THEN t.kind
+                WHEN f.has_class THEN 'class'
+                WHEN f.has_pool THEN 'pool' END AS kind,
+           coalesce(f.field_figures, 0) AS field_figures, coalesce(f.figures_read, 0) AS figures_read,
+           t.confirmed, t.confidence, t.identities, t.orientation
+    FROM f
+    FULL OUTER JOIN stg_report_table t ON t.accession = f.accession AND t.table_no = f.table_no
+),
+unread_column AS (
+    SELECT accession, table_no, column_no, count(*) AS n,
+           string_agg(raw, ', ' ORDER BY line, seq) FILTER (WHERE rn <= 3)
+               || CASE WHEN count(*) > 3 THEN ', ...' ELSE '' END AS sample
+    FROM (SELECT *, row_number() OVER (PARTITION BY accession, table_no, column_no ORDER BY line, seq) AS rn
+          FROM stg_unread_figure WHERE header IS NULL)
+    GROUP BY accession, table_no, column_no
+),
+unread AS (
+    SELECT accession, table_no, sum(n) AS unread_figures, count(*) AS unread_columns,
+           string_agg(coalesce('column ' || column_no, 'a column') || ' (' || n || ' figure'
+                      || CASE WHEN n = 1 THEN '' ELSE 's' END || ': ' || sample || ')', '; '
+                      ORDER BY column_no NULLS LAST) AS unread_list
+    FROM unread_column
+    GROUP BY accession, table_no
+),
+extra AS (
+    SELECT accession, table_no,
+           count(*) FILTER (WHERE source = 'table') AS listed_figures,
+           count(*) FILTER (WHERE header IS NOT NULL) AS unmapped_figures
+    FROM stg_unread_figure
+    GROUP BY accession, table_no
+)
+SELECT t.accession, t.table_no, t.line, t.section, t.kind, t.orientation,
+       'table ' || t.table_no || coalesce(', line ' || t.line, '') AS table_key,
+       t.kind || ' table' || coalesce(' at line ' || t.line, '') || ' (table ' || t.table_no || ')' AS place,
+       t.field_figures + coalesce(e.listed_figures, 0) AS figures, t.figures_read,
+       coalesce(u.unread_figures, 0) AS unread_figures, coalesce(u.unread_columns, 0) AS unread_columns,
+       u.unread_list, coalesce(e.unmapped_figures, 0) AS unmapped_figures,
+       t.confirmed, t.confidence, t.identities
+FROM tables t
+LEFT JOIN unread u USING (accession, table_no)
+LEFT JOIN extra e USING (accession, table_no)
+WHERE t.kind IS NOT NULL;

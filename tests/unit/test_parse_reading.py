@@ -1,0 +1,101 @@
+"""The arithmetic decides which column holds which measure; header words break ties.
+
+Hand-made class tables whose header words mislead or say nothing: the identities the
+rows obey (beginning - principal = ending, principal + interest = total) must win, and a
+table of zeros must not be "confirmed" by them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from etl.parse import parse_bytes
+
+# Header words swapped: the column headed "Interest" holds the principal (it is what
+# takes the beginning balance to the ending one) and "Principal" holds the interest.
+SWAPPED = """\
+                       STATEMENT TO CERTIFICATEHOLDERS
+
+                     Beginning                                                 Ending
+Class                  Balance        Interest       Principal       Total       Balance
+A-1              100,000,000.00   5,000,000.00     400,000.00  5,400,000.00  95,000,000.00
+A-2               50,000,000.00   1,000,000.00     200,000.00  1,200,000.00  49,000,000.00
+B                 10,000,000.00           0.00      50,000.00     50,000.00  10,000,000.00
+"""
+
+# No header words at all over the figures: only the arithmetic can name the columns.
+UNHEADED = """\
+                       STATEMENT TO CERTIFICATEHOLDERS
+
+Class
+A-1              100,000,000.00   5,000,000.00     400,000.00  5,400,000.00  95,000,000.00
+A-2               50,000,000.00   1,000,000.00     200,000.00  1,200,000.00  49,000,000.00
+B                 10,000,000.00           0.00      50,000.00     50,000.00  10,000,000.00
+"""
+
+ZEROS = """\
+                     Beginning                                                 Ending
+Class                  Balance        Interest       Principal       Total       Balance
+A-1                        0.00           0.00           0.00          0.00           0.00
+A-2                        0.00           0.00           0.00          0.00           0.00
+"""
+
+
+def _cls(text: str) -> dict[str, dict]:
+    got = parse_bytes(text.encode(), "t.txt")
+    return {c["class"]: c for c in got["classes"]}, got
+
+
+@pytest.mark.unit
+def test_arithmetic_overrides_swapped_header_words() -> None:
+    classes, got = _cls(SWAPPED)
+    a1 = classes["A-1"]
+    assert a1["principal"] == 5_000_000.00
+    assert a1["interest"] == 400_000.00
+    assert a1["beginning_balance"] == 100_000_000.00 and a1["ending_balance"] == 95_000_000.00
+    assert classes["B"]["principal"] == 0.0 and classes["B"]["interest"] == 50_000.00
+    table = next(t for t in got["tables"] if t["kind"] == "class")
+    assert table["confirmed"] is True
+    assert "beginning - principal = ending" in table["identities"]
+    assert "principal + interest = total distribution" in table["identities"]
+    assert table["changed_by_arithmetic"] == [2, 3]
+    assert any("read by arithmetic" in w for w in got["warnings"])
+    # the provenance of each figure states the measure it was read as
+    by_raw = {f["raw"]: f["measure"] for f in got["fields"] if f["entity"] == "A-1"}
+    assert by_raw["5,000,000.00"] == "principal"
+
+
+@pytest.mark.unit
+def test_arithmetic_names_unheaded_columns() -> None:
+    classes, got = _cls(UNHEADED)
+    a2 = classes["A-2"]
+    assert (a2["beginning_balance"], a2["principal"], a2["ending_balance"]) == (50_000_000.00, 1_000_000.00, 49_000_000.00)
+    assert (a2["interest"], a2["total_distribution"]) == (200_000.00, 1_200_000.00)
+    table = next(t for t in got["tables"] if t["kind"] == "class")
+    assert table["confirmed"] is True
+    assert [c["measure"] for c in table["columns"]] == [
+        "beginning_balance", "principal", "interest", "total_distribution", "ending_balance"]
+
+
+@pytest.mark.unit
+def test_rows_of_zeros_prove_nothing() -> None:
+    classes, got = _cls(ZEROS)
+    assert classes["A-1"]["interest"] == 0.0  # the header's reading is kept
+    table = next(t for t in got["tables"] if t["kind"] == "class")
+    assert table["identities"] == []  # nothing confirmed by arithmetic
+    assert table["confidence"] < 0.5
+    assert table["changed_by_arithmetic"] == []
+
+
+@pytest.mark.unit
+def test_seed_tables_are_confirmed_by_their_arithmetic() -> None:
+    from pathlib import Path
+
+    seed = Path(__file__).resolve().parents[1] / "fixtures" / "seeds" / "aames031dec03.txt"
+    got = parse_bytes(seed.read_bytes(), seed.name)
+    class_tables = [t for t in got["tables"] if t["kind"] == "class"]
+    assert len(class_tables) >= 3
+    assert all(t["changed_by_arithmetic"] == [] for t in class_tables)
+    assert all(t["orientation"] == "rows" for t in class_tables)
+    # every class table of the seed is read completely (the completeness gate relies on it)
+    assert all(t["confirmed"] for t in class_tables), [(t["line"], t["columns"]) for t in class_tables]
