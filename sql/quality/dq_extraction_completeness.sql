@@ -31,7 +31,11 @@
 CREATE OR REPLACE VIEW dq_extraction_completeness AS
 WITH report AS (
     SELECT r.accession, coalesce(r.kind, 'unknown') AS kind,
-           (SELECT count(*) FROM stg_class_period c WHERE c.accession = r.accession) AS class_rows,
+           -- a class row is read when it holds a balance or a payment: classes named only by
+           -- their issuance line ("$298,600,000 Class A-1 0.27% Notes") are no class table read
+           (SELECT count(*) FROM stg_class_period c WHERE c.accession = r.accession
+               AND (c.beginning_balance IS NOT NULL OR c.principal IS NOT NULL OR c.interest IS NOT NULL
+                    OR c.ending_balance IS NOT NULL OR c.total_distribution IS NOT NULL)) AS class_rows,
            -- classes of class tables with a figure read: rows printed only per $1,000 are read
            -- (as *_per_1000 fields) though the parser keeps no dollar class row for them
            (SELECT count(DISTINCT f.entity) FROM stg_report_field f
@@ -171,6 +175,29 @@ entity_rows AS (
     -- a field's entity the parser did not keep as a row (a repeated or stray label) is not judged here
     WHERE c.entity IS NOT NULL OR p.entity IS NOT NULL
 ),
+-- a class whose identity is half printed: a beginning balance and no ending one, or principal
+-- and a total distribution and no interest. Every statement gives the balance after the
+-- distribution and what the total is made of; a reading that lost one of them cannot be checked.
+identity_rows AS (
+    SELECT c.accession, 'class' AS scope, c.class, NULL AS pool, NULL AS section, w.measure,
+           0 AS observed, 1 AS expected, -1 AS residual,
+           NOT (coalesce(c.notional, false) OR coalesce(c.residual, false) OR coalesce(z.all_zero, false)) AS applicable,
+           'class ' || c.class || ' has no ' || w.measure || ': ' || w.why
+               || CASE WHEN coalesce(c.notional, false) THEN ' (not required of a notional, interest-only class)'
+                       WHEN coalesce(c.residual, false) THEN ' (not required of a residual class)'
+                       WHEN coalesce(z.all_zero, false) THEN ' (not required of a paid-off class)'
+                       ELSE '' END AS detail
+    FROM stg_class_period c
+    JOIN (SELECT * FROM (VALUES
+            ('ending_balance', 'its beginning balance is read, so the report prints the balance after the distribution'),
+            ('interest', 'its principal and total distribution are read, so the report prints what else the total holds'))
+          AS v(measure, why)) w ON true
+    LEFT JOIN paid_off z ON z.accession = c.accession AND z.entity = c.class
+    WHERE c.accession IN (SELECT accession FROM judged)
+      AND ((w.measure = 'ending_balance' AND c.beginning_balance IS NOT NULL AND c.ending_balance IS NULL)
+        OR (w.measure = 'interest' AND c.principal IS NOT NULL AND c.total_distribution IS NOT NULL
+            AND c.interest IS NULL AND c.total_distribution <> c.principal))
+),
 -- ---------------------------------------------------------------- tables
 unread_rows AS (
     SELECT accession, 'table' AS scope, NULL AS class, NULL AS pool, table_key AS section,
@@ -199,6 +226,7 @@ confirmed_rows AS (
 checked AS (
     SELECT * FROM report_rows
     UNION ALL SELECT * FROM entity_rows
+    UNION ALL SELECT * FROM identity_rows
     UNION ALL SELECT * FROM unread_rows
     UNION ALL SELECT * FROM confirmed_rows
 )

@@ -4,8 +4,7 @@ Hand-made reports that stay unreadable by construction go through etl.parse.pars
 checks; each must fail extraction_completeness with a reason naming class, measure, table and line.
 Reports the parser reads whole (notional, residual and paid-off classes, a per-$1,000 table, a
 column under a label no measure claims) must not. The seed and the dev-corpus excerpts are
-validated as one batch, and the share of their class and pool figures read is written to
-/tmp/coverage_report.txt (and printed with -s).
+validated as one batch, and the share of their class and pool figures read is printed (-s).
 """
 
 from __future__ import annotations
@@ -28,7 +27,6 @@ parse = pytest.importorskip("etl.parse")
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SEED = FIXTURES / "seeds" / "aames031dec03.txt"
 DEV = sorted((FIXTURES / "dev_corpus").glob("*.txt"))
-COVERAGE_REPORT = Path("/tmp/coverage_report.txt")
 
 HEAD = """TEST MORTGAGE TRUST 2004-1
 MORTGAGE PASS-THROUGH CERTIFICATES
@@ -75,6 +73,15 @@ Total           160,000,000.00   1,000,000.00     170,000.00    159,000,000.00
     # the class table ends after its header: the pools are read, no class row is
     "class_table_cut_after_header": (HEAD + POOLS + CLASS_HEADER, ("report", None, "class_rows"),
                                      ("no class rows",)),
+    # the ending balances were never read (a header the dictionary cannot place, so the
+    # column is lost for every class): beginning balances with no balance after the distribution
+    "classes_without_ending_balance": (HEAD + """\
+                       Beginning                                     Balance After
+Class               Certificate      Principal       Interest
+                        Balance   Distribution   Distribution
+A-1             100,000,000.00   1,000,000.00     150,000.00
+A-2              50,000,000.00           0.00      80,000.00
+""", ("class", "A-1", "ending_balance"), ("class A-1 has no ending_balance", "beginning balance is read")),
     # Pool 2's ending balance is missing where Pool 1's is printed
     "pool_row_without_ending_balance": (HEAD + CLASS_HEADER + """\
 A-1             100,000,000.00   1,000,000.00     150,000.00     99,000,000.00
@@ -275,7 +282,6 @@ def test_seed_and_dev_corpus_coverage(corpus) -> None:
         share_txt = "-" if share is None else f"{share:.1%}"
         lines.append(f"{name:<22} {printed:>8} {read:>6} {share_txt:>7}  {outcome:<7}  {reason}")
     table = "\n".join(lines) + "\n"
-    COVERAGE_REPORT.write_text(table)
     print("\n" + table)
 
     # the seed is read whole and passes
@@ -293,9 +299,15 @@ def test_seed_and_dev_corpus_coverage(corpus) -> None:
             continue
         rows, tables = _last_printed(con, parsed[name]["accession"])
         defect = "DOCUMENT DEFECT" in _notes(FIXTURES / "dev_corpus" / name)
+        labels = {c["class"]: c for c in json.loads((FIXTURES / "dev_corpus" / name).with_suffix(".json")
+                                                    .read_text())["classes"]}
         for cls, pool, section, detail in failed:
             at_cut = (cls or pool) in rows or (section or "").split(",")[0] in tables
-            assert at_cut or (defect and name == "001.txt" and cls == "A-1"), (name, detail)
+            # the excerpt keeps only the first 2,000 bytes of a page: a measure it does not print at
+            # all (labelled null) is missing from the document as we have it, and failing is right
+            measure = detail.split(" has no ")[1].split(":")[0] if " has no " in detail else None
+            not_in_excerpt = cls in labels and measure in labels[cls] and labels[cls][measure] is None
+            assert at_cut or not_in_excerpt or (defect and name == "001.txt" and cls == "A-1"), (name, detail)
 
 
 def test_edgar_etl_validate_shows_the_check(tmp_path) -> None:
