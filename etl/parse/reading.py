@@ -125,14 +125,6 @@ def read_class_table(rows: list[tuple[str, dict[int, object]]], header: dict[int
     # 1. The header's own reading: which identities does it satisfy?
     words_only = Reading(measures=dict(header))
     words_only.confirmed = _header_confirmed(m, header, words_only)
-    if words_only.confirmed:
-        if words_only.identities:
-            reading.identities, reading.nonconforming = words_only.identities, words_only.nonconforming
-            reading.confirmed, reading.confidence = True, words_only.confidence
-            _fill_unmapped(m, reading, cols)
-            return reading
-        # words alone: the arithmetic may still say more (or otherwise)
-
     # 2. Every sum identity the columns satisfy: sum column = addend + addend.
     triples: list[tuple[int, int, int, int]] = []  # (sum, a, b, rows that tell)
     for t in cols:
@@ -144,6 +136,23 @@ def read_class_table(rows: list[tuple[str, dict[int, object]]], header: dict[int
                 if _holds(ok, bad):
                     triples.append((t, a, b, ok))
     assign = _roles_from_triples(triples, header, m, cols)
+    if words_only.confirmed and words_only.identities:
+        # the words' reading holds where it can be checked: the arithmetic only adds what the
+        # words did not check (a distribution identity over columns the words misnamed)
+        by = {v: k for k, v in header.items() if v is not None}
+        held = {by[n] for name in words_only.identities for n in _IDENTITY_MEASURES[name] if n in by}
+        extra = {c: v for c, v in assign.items() if c not in held}
+        agrees = all(assign.get(c, header.get(c)) == header.get(c) for c in held)
+        reading.identities, reading.nonconforming = list(words_only.identities), words_only.nonconforming
+        reading.confirmed, reading.confidence = True, words_only.confidence
+        if not (agrees and extra and any(v == "total_distribution" for v in extra.values())):
+            _fill_unmapped(m, reading, cols)
+            return reading
+        assign = extra
+        reading.identities.append("principal + interest = total distribution")
+        _apply(reading, header, assign)
+        reading.confidence = min(1.0, 0.5 + 0.25 * len(reading.identities))
+        return reading
     if any(v == "beginning_balance" for v in assign.values()):
         reading.identities.append("beginning - principal = ending")
     if any(v == "total_distribution" for v in assign.values()):
@@ -152,8 +161,22 @@ def read_class_table(rows: list[tuple[str, dict[int, object]]], header: dict[int
         reading.confirmed = words_only.confirmed
         reading.confidence = words_only.confidence
         return reading
-    # The arithmetic's roles replace the header's where they differ; a measure the
-    # arithmetic moved leaves the column the header gave it.
+    _apply(reading, header, assign)
+    reading.confirmed = True
+    reading.confidence = min(1.0, 0.5 + 0.25 * len(reading.identities))
+    return reading
+
+
+_IDENTITY_MEASURES = {
+    "beginning - principal = ending": BAL_ID,
+    "beginning - principal - realized loss = ending": LOSS_ID,
+    "principal + interest = total distribution": DIST_ID,
+}
+
+
+def _apply(reading: Reading, header: dict[int, str | None], assign: dict[int, str]) -> None:
+    """The arithmetic's roles replace the header's where they differ; a measure the
+    arithmetic moved leaves the column the header gave it."""
     for c, name in assign.items():
         old = header.get(c)
         if old != name:
@@ -163,9 +186,6 @@ def read_class_table(rows: list[tuple[str, dict[int, object]]], header: dict[int
                 reading.measures[c2] = None
                 reading.changed.setdefault(c2, (v, ""))
         reading.measures[c] = name
-    reading.confirmed = True
-    reading.confidence = min(1.0, 0.5 + 0.25 * len(reading.identities))
-    return reading
 
 
 def _header_confirmed(m: _Matrix, header: dict[int, str | None], reading: Reading) -> bool:
