@@ -161,10 +161,30 @@ def read_class_table(rows: list[tuple[str, dict[int, object]]], header: dict[int
         reading.confirmed = words_only.confirmed
         reading.confidence = words_only.confidence
         return reading
+    _original_by_size(m, header, assign, cols)
     _apply(reading, header, assign)
     reading.confirmed = True
     reading.confidence = min(1.0, 0.5 + 0.25 * len(reading.identities))
     return reading
+
+
+def _original_by_size(m: _Matrix, header: dict[int, str | None], assign: dict[int, str], cols: list[int]) -> None:
+    """A class's original balance is never below its beginning balance, and never zero while
+    the class has one. Where the column the words call original breaks that and one other
+    column keeps it in every row, that column is the original balance."""
+    b = next((c for c, v in assign.items() if v == "beginning_balance"), None)
+    o = next((c for c, v in header.items() if v == "original_balance"), None)
+    if b is None:
+        return
+    rows = [d for d in m.val if d.get(b)]
+    if not rows:
+        return
+    if o is not None and o not in assign and all(d.get(o, 0) >= d[b] - 0.01 for d in rows):
+        return  # the words' original column is a possible one
+    fits = [c for c in cols if c not in assign and c != o
+            and all(d.get(c) is not None and d[c] >= d[b] - 0.01 for d in rows)]
+    if len(fits) == 1:
+        assign[fits[0]] = "original_balance"
 
 
 _IDENTITY_MEASURES = {
@@ -204,6 +224,9 @@ def _header_confirmed(m: _Matrix, header: dict[int, str | None], reading: Readin
             name = "beginning - principal = ending"
         if ok or bad:
             checked += 1
+            if _holds(ok, bad) and _larger_in_most_rows(m, by["principal"], by["ending_balance"]):
+                # principal and ending are the identity's two addends: the words swapped them
+                ok = 0
             if _holds(ok, bad):
                 held += 1
                 reading.identities.append(name)
@@ -249,8 +272,8 @@ def _roles_from_triples(triples: list[tuple[int, int, int, int]], header: dict[i
     """Roles from the sum identities found. Balance roll-forward and distribution are both
     "one column is the sum of two", sharing the principal: of two such identities sharing an
     addend, the one whose sum is larger is the balance's (balances outweigh payments); a
-    lone identity is the one the header's words agree with, else the balance's when its sum
-    is among the largest figures of the table."""
+    lone identity is the one the header's words agree with, else the balance's unless its sum
+    is a small fraction (under a quarter) of the table's largest column."""
     if not triples:
         return {}
     top = max(m.total(c) for c in cols)
@@ -276,8 +299,9 @@ def _roles_from_triples(triples: list[tuple[int, int, int, int]], header: dict[i
                 i = b2 if a2 == p else a2
                 roles.update({t2: "total_distribution", i: "interest"})
             score = ok * 10 + ok2 * 10 + _agree(header, roles)
-            if t2 is None and not _agree(header, roles) and m.total(t) < 0.5 * top:
-                # a lone identity of small figures: principal + interest = total
+            if t2 is None and not _agree(header, roles) and m.total(t) * 4 < top:
+                # a lone identity of figures a fraction of the table's balances: a month's
+                # payments, principal + interest = total
                 dist = _dist_roles(t, a, b, header, m)
                 score = ok * 10 + _agree(header, dist)
                 roles = dist
@@ -295,10 +319,27 @@ def _agree(header: dict[int, str | None], roles: dict[int, str]) -> float:
     return sum(3.0 for c, v in roles.items() if header.get(c) == v)
 
 
+def _larger_in_most_rows(m: _Matrix, a: int, b: int) -> bool | None:
+    """Is column ``a`` the larger of the two in most rows where both are non-zero (None: no
+    such row, or as many each way)?"""
+    more = less = 0
+    for d in m.val:
+        x, y = d.get(a, 0.0), d.get(b, 0.0)
+        if x and y:
+            more += abs(x) > abs(y)
+            less += abs(x) < abs(y)
+    return None if more == less else more > less
+
+
 def _order_addends(a: int, b: int, header: dict[int, str | None], names: tuple[str, str],
                    m: _Matrix) -> tuple[int, int]:
-    """Which of two addend columns plays which role: the header's words, then the larger
-    total for the second role (an ending balance outweighs a month's principal)."""
+    """Which of two addend columns plays which role. For a balance's addends the figures
+    decide when they can: an ending balance outweighs a month's principal in most rows.
+    Otherwise the header's words, then the larger total for the second role."""
+    if names == ("principal", "ending_balance"):
+        big = _larger_in_most_rows(m, a, b)
+        if big is not None:
+            return (b, a) if big else (a, b)
     ha, hb = header.get(a), header.get(b)
     if ha == names[0] or hb == names[1]:
         return a, b
