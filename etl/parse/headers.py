@@ -109,6 +109,14 @@ def describe(col: Column, loose: bool = True) -> None:
         if not col.matches and col.entity is None and loose:
             # "Pool 1 Total" style headers carry no measure; others may be a whole phrase
             col.matches = [m for m in lex.lookup_label(rest, anchored=False) if m.score >= 20][:3]
+        if not col.matches and col.role is None and len(rest.split()) <= 4:
+            # a column headed by its period alone ("Initial", "Beginning of Period", "End of
+            # Period") holds that period's balances
+            for period in ("original", "beginning", "ending"):
+                if lex.has_context(rest, period):
+                    col.role = period
+                    col.matches = [Match(lex.measures["balance"], 10, False)]
+                    break
 
 
 def assign_date_roles(cols: list[Column]) -> None:

@@ -316,7 +316,7 @@ def _resolve(meas: Measure | None, col: Column | None, ctx: Ctx, per1000_label: 
     name = meas.name
     role = col.role if col is not None else None
     if name == "balance":
-        r = role if role in ("beginning", "ending") else ctx.period
+        r = role if role in ("original", "beginning", "ending") else ctx.period
         if r not in ("original", "beginning", "ending"):
             return None
         name = f"{r}_balance"
@@ -804,6 +804,13 @@ def build_columns(g: Group, prev: Group | None) -> None:
                 seg = stream_segment_columns(htoks, types)
                 if seg is not None and _quality(seg[0]) > _quality(g.cols):
                     g.cols, g.title = seg
+        if _quality(g.cols) == 0 and prev is not None and not prev.positional and len(htoks) <= 2 \
+                and len(prev.cols) == len(g.cols) and any(c.matches for c in prev.cols):
+            # class rows under a sub-heading ("Notes") in a table whose header the rows above
+            # it had: the same columns go on
+            for c, p in zip(g.cols, prev.cols, strict=True):
+                c.label, c.matches, c.entity, c.date, c.role, c.per1000 = (
+                    p.label, p.matches, p.entity, p.date, p.role, p.per1000)
         _fix_total_columns(g)
     else:
         n = max((len(r.values) for r in g.rows), default=0)
