@@ -67,6 +67,7 @@ class _Matrix:
         self.names = [n for n, _ in rows]
         self.cols = sorted({c for _, cells in rows for c in cells})
         self.val: list[dict[int, float]] = []
+        self.decimals: dict[int, bool] = {}  # a column printing decimals in every figure
         whole = True
         for _, cells in rows:
             d: dict[int, float] = {}
@@ -77,6 +78,8 @@ class _Matrix:
                     n = getattr(tok, "num", None)
                     if n is not None and n.decimals:
                         whole = False
+                    self.decimals[c] = self.decimals.get(c, True) and bool(n is not None and n.decimals
+                                                                            and n.decimals >= 2)
             self.val.append(d)
         self.whole = whole
         self.amount_cols = [c for c in self.cols if sum(1 for d in self.val if c in d) * 2 >= len(self.val)]
@@ -163,9 +166,38 @@ def read_class_table(rows: list[tuple[str, dict[int, object]]], header: dict[int
         return reading
     _original_by_size(m, header, assign, cols)
     _apply(reading, header, assign)
+    _rate_by_size(m, reading)
     reading.confirmed = True
     reading.confidence = min(1.0, 0.5 + 0.25 * len(reading.identities))
     return reading
+
+
+def _rate_by_size(m: _Matrix, reading: Reading) -> None:
+    """A column the arithmetic left unnamed, in a table with no rate column, whose figures
+    are all between 0 and 20 with decimals and are not the balance factor (balance ÷
+    original) is the classes' interest rate."""
+    names = reading.measures
+    if "pass_through_rate" in names.values():
+        return
+    by = {v: k for k, v in names.items() if v is not None}
+    bal = by.get("ending_balance", by.get("beginning_balance"))
+    orig = by.get("original_balance")
+    if bal is None:
+        return
+    for c in m.cols:
+        if names.get(c) is not None:
+            continue
+        vals = [(d.get(c), d) for d in m.val]
+        if any(v is None for v, _ in vals) or not any(v for v, _ in vals):
+            continue
+        if not all(0 <= v <= 20 for v, _ in vals) or not m.decimals.get(c):
+            continue
+        if orig is not None and all(d.get(orig) and abs(v - d.get(bal, 0) / d[orig]) < 1e-4
+                                    for v, d in vals if d.get(orig)):
+            continue  # a factor column
+        names[c] = "pass_through_rate"
+        reading.changed[c] = (None, "pass_through_rate")
+        return
 
 
 def _original_by_size(m: _Matrix, header: dict[int, str | None], assign: dict[int, str], cols: list[int]) -> None:
