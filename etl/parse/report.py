@@ -309,6 +309,15 @@ def _ctx_for(title: str, prev: Ctx) -> Ctx:
     return Ctx(title, period, per1000, delinq)
 
 
+def _label_period(label: str) -> str | None:
+    """The period a row label states of its own figures ("... as of prior Distribution Date")."""
+    lex = lexicon()
+    for name in ("original", "beginning", "ending"):
+        if lex.has_context(label, name):
+            return name
+    return None
+
+
 def _resolve(meas: Measure | None, col: Column | None, ctx: Ctx, per1000_label: bool, scope: str) -> str | None:
     """The measure name a figure lands under, given its column and its section."""
     if meas is None:
@@ -604,12 +613,16 @@ class Emitter:
                                  meas=meas, per1000_label=per1000_label)
                 continue
             if col is not None and col.klass and k is None:
-                # a table with the classes as columns: the row's label names the measure
-                meas = best_for_scope(matches, "class")
+                # a table with the classes as columns: the row's label names the measure (a
+                # variant anywhere in it: "Note balance as of prior Distribution Date"), and
+                # the label its period
+                meas = best_for_scope(matches, "class") or best_for_scope(
+                    [m for m in self.lex.lookup_label(rest, anchored=False) if m.score >= 20], "class")
                 if meas is not None:
                     c = b.klass(col.klass)
-                    self.class_value(g, row, c, col.klass, None, ci, tok, f"class {col.klass}", label,
-                                     meas=meas, per1000_label=per1000_label)
+                    period = _label_period(label)
+                    self.class_value(g, row, c, col.klass, Column(role=period) if period else None, ci, tok,
+                                     f"class {col.klass}", label, meas=meas, per1000_label=per1000_label)
                     continue
             entity = col.entity if col is not None and col.entity else (pool_name or title_entity)
             # ---- per $1,000 lines under a class ("per $1,000 original principal amount")
