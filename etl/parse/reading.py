@@ -128,6 +128,12 @@ def read_class_table(rows: list[tuple[str, dict[int, object]]], header: dict[int
     # 1. The header's own reading: which identities does it satisfy?
     words_only = Reading(measures=dict(header))
     words_only.confirmed = _header_confirmed(m, header, words_only)
+    if words_only.confirmed and words_only.identities and all(header.get(c) for c in cols) \
+            and len(words_only.identities) >= 2:
+        # the words name every column and both identities hold: nothing for a search to add
+        reading.identities, reading.nonconforming = words_only.identities, words_only.nonconforming
+        reading.confirmed, reading.confidence = True, words_only.confidence
+        return reading
     # 2. Every sum identity the columns satisfy: sum column = addend + addend.
     triples: list[tuple[int, int, int, int]] = []  # (sum, a, b, rows that tell)
     for t in cols:
