@@ -217,42 +217,40 @@ def v_paren_negative(t: str) -> str:
     return "\n".join(one(ln) if _is_data(ln) else ln for ln in t.split("\n"))
 
 
-def v_page_break(t: str) -> str:
-    """Each table of five or more body lines broken after its third, the header printed again."""
-    lines = t.split("\n")
-    inserts: dict[int, list[str]] = {}
+def _table_bodies(lines: list[str], min_rows: int) -> list[tuple[int, int]]:
+    """(first header line, first body line) of each table with ``min_rows`` body lines or more."""
+    out = []
     for j, i in header_blocks(lines):
         k = i
         while k < len(lines) and _is_data(lines[k]):
             k += 1
-        if k - i >= 5:
-            inserts[i + 3] = ["", "\f", "                                   - 2 -", "", *lines[j:i]]
+        if k - i >= min_rows:
+            out.append((j, i))
+    return out
+
+
+def _insert_before(lines: list[str], inserts: dict[int, list[str]]) -> str:
     out = []
     for idx, ln in enumerate(lines):
-        if idx in inserts:
-            out.extend(inserts[idx])
+        out.extend(inserts.get(idx, ()))
         out.append(ln)
     return "\n".join(out)
+
+
+def v_page_break(t: str) -> str:
+    """Each table of five or more body lines broken after its third, the header printed again."""
+    lines = t.split("\n")
+    return _insert_before(lines, {i + 3: ["", "\f", "                                   - 2 -", "", *lines[j:i]]
+                                  for j, i in _table_bodies(lines, 5)})
 
 
 def v_sub_header(t: str) -> str:
     """A sub-heading row inside each table of four or more body lines, before its third
     ("Subordinate Certificates" between the senior and the subordinate classes)."""
     lines = t.split("\n")
-    inserts: dict[int, str] = {}
-    for _j, i in header_blocks(lines):
-        k = i
-        while k < len(lines) and _is_data(lines[k]):
-            k += 1
-        if k - i >= 4:
-            indent = len(lines[i]) - len(lines[i].lstrip())
-            inserts[i + 2] = " " * indent + "Subordinate Certificates"
-    out = []
-    for idx, ln in enumerate(lines):
-        if idx in inserts:
-            out.append(inserts[idx])
-        out.append(ln)
-    return "\n".join(out)
+    return _insert_before(lines, {
+        i + 2: [" " * (len(lines[i]) - len(lines[i].lstrip())) + "Subordinate Certificates"]
+        for _j, i in _table_bodies(lines, 4)})
 
 
 def v_squeezed(t: str) -> str:

@@ -1,6 +1,7 @@
 """The twelve hand-labelled dev excerpts, each read in the three renderings DOMAIN.md
 describes: (a) as stored, (b) every run of whitespace collapsed to one space, (c) HTML
-(flattened ``|`` cells rebuilt as a table of <td> cells; fixed-width text wrapped in <pre>).
+(flattened ``|`` cells rebuilt as a table of <td> cells; fixed-width text laid out in cells by its
+columns). The renderings are corpus_variants' (test_parse_perturbations has the rest).
 
 The score is the share of labelled class values read exactly (amounts to the cent, a
 labelled null must come back null or absent); every figure read for a class the labels do
@@ -10,11 +11,11 @@ regression fails the test.
 
 from __future__ import annotations
 
-import html
 import json
 from pathlib import Path
 
 import pytest
+from corpus_variants import v_as_given, v_collapsed, v_html
 
 from etl.parse import parse_bytes
 
@@ -32,85 +33,10 @@ DOLLAR_KEYS = (
 THRESHOLDS = {"as_given": 0.99, "collapsed": 0.99, "html": 0.99}
 
 
-def is_pipe_rendered(text: str) -> bool:
-    lines = [ln for ln in text.split("\n") if ln.strip()]
-    return sum(ln.lstrip().startswith("|") for ln in lines) >= max(3, len(lines) // 4)
-
-
-def collapse(text: str) -> str:
-    """Rendering (b): every run of whitespace to one space (row ends lost, order kept)."""
-    return " ".join(text.split())
-
-
-def to_html(text: str) -> str:
-    """Rendering (c): flattened cells rebuilt as table rows (a row ends at an empty cell);
-    fixed-width text in <pre>. A cut-off excerpt stays cut (no closing tags)."""
-    cut = not text.endswith("\n")
-    if not is_pipe_rendered(text):
-        body = "<html><body><pre>" + html.escape(text)
-        return body if cut else body + "</pre></body></html>\n"
-    out = ["<html><body>"]
-    cells: list[str] = []
-    rows: list[list[str]] = []
-    in_table = False
-
-    def close_table() -> None:
-        nonlocal in_table
-        if cells:
-            rows.append(list(cells))
-            cells.clear()
-        if in_table:
-            out.append("<table>")
-            for r in rows:
-                out.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>")
-            out.append("</table>")
-        rows.clear()
-        in_table = False
-
-    lines = text.split("\n")
-    i = 0
-    while i < len(lines):
-        line = lines[i].strip()
-        if line.startswith("|"):
-            in_table = True
-            parts = line.split("|")[1:]
-            for j, part in enumerate(parts):
-                content = part.strip()
-                if not content and j == len(parts) - 1 and i + 1 < len(lines) \
-                        and lines[i + 1].strip() and not lines[i + 1].strip().startswith("|"):
-                    i += 1
-                    content = lines[i].strip()
-                if content:
-                    cells.append(content)
-                elif cells:
-                    rows.append(list(cells))
-                    cells.clear()
-            i += 1
-            continue
-        if line:
-            close_table()
-            out.append(f"<p>{html.escape(line)}</p>")
-        i += 1
-    if cut:
-        # leave the last cell open, as a page cut part-way would
-        if cells:
-            rows.append(list(cells))
-            cells.clear()
-        out.append("<table>")
-        for r in rows:
-            out.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>")
-        if out[-1].startswith("<tr>"):
-            out[-1] = out[-1][: -len("</td></tr>")]
-        return "\n".join(out)
-    close_table()
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"
-
-
 RENDERINGS = {
-    "as_given": lambda t: t,
-    "collapsed": collapse,
-    "html": to_html,
+    "as_given": v_as_given,
+    "collapsed": v_collapsed,
+    "html": v_html,
 }
 
 
