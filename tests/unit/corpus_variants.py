@@ -430,9 +430,7 @@ def v_html(t: str) -> str:
     return doc + "\n</body></html>\n"
 
 
-def v_flat_cells(t: str) -> str:
-    """HTML flattened one cell per line, each cell behind a '|', empty cells kept (a
-    converter's rendering of a table): row ends are no longer marked."""
+def _flattened(t: str, keep_empty: bool, mark: str) -> str:
     st = _structure(t)
     if st is None:
         return t
@@ -442,25 +440,20 @@ def v_flat_cells(t: str) -> str:
             out.append(part)
             continue
         for r in part:
-            out.extend(f"|{c}" for c in r)
+            out.extend(f"{mark}{c}" for c in r if c or keep_empty)
     text = "\n".join(out)
     return text if _cut(t) else text + "\n"
+
+
+def v_flat_cells(t: str) -> str:
+    """HTML flattened one cell per line, each cell behind a '|', empty cells kept (a
+    converter's rendering of a table): row ends are no longer marked."""
+    return _flattened(t, keep_empty=True, mark="|")
 
 
 def v_flat_lines(t: str) -> str:
     """HTML pasted from a browser: one cell per line, no marks, empty cells gone."""
-    st = _structure(t)
-    if st is None:
-        return t
-    out: list[str] = []
-    for part in st:
-        if isinstance(part, str):
-            out.append(part)
-            continue
-        for r in part:
-            out.extend(c for c in r if c)
-    text = "\n".join(out)
-    return text if _cut(t) else text + "\n"
+    return _flattened(t, keep_empty=False, mark="")
 
 
 def v_transposed(t: str) -> str:

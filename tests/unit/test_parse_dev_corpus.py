@@ -15,20 +15,12 @@ import json
 from pathlib import Path
 
 import pytest
-from corpus_variants import v_as_given, v_collapsed, v_html
+from corpus_variants import DOLLAR_KEYS, Doc, score, v_as_given, v_collapsed, v_html
 
 from etl.parse import parse_bytes
 
 DEV = Path(__file__).resolve().parents[1] / "fixtures" / "dev_corpus"
 CASES = sorted(p.stem for p in DEV.glob("[0-9][0-9][0-9].json"))
-COMPARED = (
-    "cusip", "original_balance", "beginning_balance", "principal", "interest", "total_distribution",
-    "realized_loss", "ending_balance", "pass_through_rate",
-)
-DOLLAR_KEYS = (
-    "original_balance", "beginning_balance", "principal", "interest", "total_distribution",
-    "realized_loss", "ending_balance",
-)
 # share of labelled values read exactly, per rendering (measured, then set just below)
 THRESHOLDS = {"as_given": 0.99, "collapsed": 0.99, "html": 0.99}
 
@@ -40,41 +32,13 @@ RENDERINGS = {
 }
 
 
-def _same(a: object, b: object) -> bool:
-    if a is None or b is None:
-        return a is None and b is None
-    if isinstance(a, str) or isinstance(b, str):
-        return a == b
-    return abs(float(a) - float(b)) < 0.005  # to the cent
-
-
 def score_case(case: str, rendering: str) -> tuple[int, int, list[str]]:
     """(right, total, misses) for one excerpt in one rendering."""
     text = (DEV / f"{case}.txt").read_text(encoding="utf-8")
     labels = json.loads((DEV / f"{case}.json").read_text(encoding="utf-8"))
     data = RENDERINGS[rendering](text).encode("utf-8")
     got = parse_bytes(data, f"{case}.{'html' if rendering == 'html' else 'txt'}")
-    by_class = {c["class"]: c for c in got["classes"]}
-    right = total = 0
-    misses: list[str] = []
-    labelled = set()
-    for row in labels["classes"]:
-        labelled.add(row["class"])
-        mine = by_class.get(row["class"], {})
-        for key in COMPARED:
-            total += 1
-            if _same(mine.get(key), row.get(key)):
-                right += 1
-            else:
-                misses.append(f"{case}/{rendering} {row['class']}.{key}: want {row.get(key)!r} got {mine.get(key)!r}")
-    for name, mine in by_class.items():
-        if name in labelled:
-            continue
-        extra = [k for k in DOLLAR_KEYS if mine.get(k) is not None]
-        total += len(extra)
-        if extra:
-            misses.append(f"{case}/{rendering} unlabelled class {name}: {extra}")
-    return right, total, misses
+    return score(Doc(f"{case}/{rendering}", text, labels["classes"]), got)
 
 
 def score_rendering(rendering: str) -> tuple[float, list[str]]:
