@@ -1,24 +1,35 @@
 # Two commands matter: `make demo` and `make test`. Each creates .venv and installs what it needs.
 SHELL := /bin/bash
 PY ?= $(shell command -v python3.11 || command -v python3)
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export AIRFLOW_HOME ?= $(CURDIR)/airflow_home
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install demo test test-fast lint bench clean mirror sql shell
+.PHONY: install lock lock-upgrade demo test test-fast lint bench clean mirror sql shell
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	@$(BIN)/python -m pip install -q --upgrade pip uv
-	# uv resolves Airflow + Great Expectations in seconds where pip takes minutes. Bytecode is
+	# The exact versions of requirements.lock (what the tests ran with), then the project itself
+	# without resolving anything. uv installs them in seconds where pip takes minutes. Bytecode is
 	# compiled once here: PYTHONDONTWRITEBYTECODE (below) would otherwise make every Airflow task,
 	# worker and test process recompile Airflow, GX and pandas from source (seconds each).
-	$(BIN)/uv pip install --python $(BIN)/python -q --compile-bytecode -e '.[dev]'
+	$(BIN)/uv pip install --python $(BIN)/python -q --compile-bytecode -r requirements.lock
+	$(BIN)/uv pip install --python $(BIN)/python -q --compile-bytecode --no-deps -e .
 	@touch $@
 
 install: $(STAMP)
+
+# requirements.lock: every package, pinned, resolved from pyproject.toml's ranges (runtime + dev).
+# `make lock` keeps the current pins where the ranges allow (after editing pyproject.toml);
+# `make lock-upgrade` moves everything to the newest versions the ranges allow. Commit the result.
+lock:
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -q -o requirements.lock
+
+lock-upgrade:
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -q --upgrade -o requirements.lock
 
 demo: install
 	$(BIN)/python -m etl.demo

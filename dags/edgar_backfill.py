@@ -21,7 +21,7 @@ from edgar_taskflow import fetch_to_load, settings
     catchup=False,
     max_active_runs=1,
     tags=["edgar", "abs", "backfill"],
-    default_args={"retries": 2, "retry_delay": pendulum.duration(minutes=5)},
+    default_args={"owner": "edgar-abs-etl", "retries": 2, "retry_delay": pendulum.duration(minutes=5)},
     params={
         "start_date": Param(None, type=["null", "string"], format="date", description="first filing date"),
         "end_date": Param(None, type=["null", "string"], format="date", description="last filing date"),

@@ -24,7 +24,7 @@ NY = "America/New_York"
     catchup=False,
     max_active_runs=1,
     tags=["edgar", "abs", "nightly"],
-    default_args={"retries": 2, "retry_delay": pendulum.duration(minutes=5)},
+    default_args={"owner": "edgar-abs-etl", "retries": 2, "retry_delay": pendulum.duration(minutes=5)},
     params={"batch_size": 200},
     doc_md=__doc__,
 )

@@ -11,6 +11,7 @@ import importlib
 import json
 import sys
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from etl import config
@@ -43,16 +44,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     from etl import pipeline
 
     settings = config.from_env()
-    if args.command == "nightly":
-        entries = pipeline.discover(settings, day=args.date)
-    else:
-        if not (args.ciks or (args.start and args.end)):
-            raise SystemExit("backfill needs --start and --end, or --cik")
-        entries = pipeline.discover(settings, start=args.start, end=args.end, ciks=args.ciks, limit=args.limit)
+    if args.command == "backfill" and not (args.ciks or (args.start and args.end)):
+        raise SystemExit("backfill needs --start and --end, or --cik")
+    with pipeline.stage_of(settings, "discover"):
+        if args.command == "nightly":
+            entries = pipeline.discover(settings, day=args.date)
+        else:
+            entries = pipeline.discover(settings, start=args.start, end=args.end, ciks=args.ciks, limit=args.limit)
     run_id = args.run_id or _run_id(args.command)
     with progress_bar(len(entries), f"{args.command} {len(entries)} filings") as bar:
         result = pipeline.run(settings, entries, run_id, batch_size=args.batch_size, progress=bar.advance)
     result["run_id"] = run_id
+    if settings.dq_docs_index.exists():  # every validation run, browsable: `edgar-etl docs --open`
+        result["data_docs"] = str(settings.dq_docs_index)
     _print(result, args.json)
     return 0
 
@@ -92,12 +96,55 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+LOG_NAME = "edgar-etl.log"
+
+
+def _log_file() -> Path | None:
+    """``$EDGAR_DATA_DIR/logs/edgar-etl.log`` (``None`` when the settings themselves are wrong)."""
+    try:
+        return config.from_env().log_dir / LOG_NAME
+    except (ConfigError, ValueError):
+        return None
+
+
+def _record_traceback(command: str, exc: BaseException, log_file: Path | None) -> Path | None:
+    """Put the full traceback in the log file (a temporary one if that cannot be written)."""
+    import logging
+    import tempfile
+    import traceback
+
+    from etl import log as etl_log
+
+    logging.getLogger("etl.cli").error("edgar-etl %s failed", command, exc_info=exc, extra={etl_log.FILE_ONLY: True})
+    handler = next((h for h in logging.getLogger().handlers if isinstance(h, etl_log.LogFileHandler)), None)
+    if handler is not None and not handler.failed:
+        handler.flush()
+        return Path(handler.baseFilename)
+    try:
+        fd, name = tempfile.mkstemp(prefix="edgar-etl-", suffix=".log")
+        with open(fd, "w", encoding="utf-8") as fh:
+            fh.write("".join(traceback.format_exception(exc)))
+        return Path(name)
+    except OSError:
+        return None
+
+
+def _one_line(exc: BaseException) -> str:
+    first = (str(exc).strip().splitlines() or [""])[0]
+    return f"{type(exc).__name__}: {first[:300]}" if first else type(exc).__name__
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. A failure ends with one line on stderr saying what failed and what is kept;
+    its traceback goes to the log file (``$EDGAR_DATA_DIR/logs/edgar-etl.log``), never the terminal."""
     from etl import log
+    from etl.pipeline import StageFailed
 
     parser = build_parser()
     args = parser.parse_args(argv)
-    log.setup(args.log_level)
+    log_file = _log_file()
+    log.setup(args.log_level, log_file)
+    name = args.command + (f" {args.mirror_command}" if getattr(args, "mirror_command", None) else "")
     try:
         return int(args.func(args) or 0)
     except ConfigError as exc:
@@ -105,6 +152,19 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:
+        print(f"edgar-etl {name}: interrupted; what was written before is kept "
+              "(every stage writes atomically; re-run the command to resume)", file=sys.stderr)
+        return 130
+    except StageFailed as exc:
+        where = _record_traceback(name, exc.cause, log_file)
+        print(f"edgar-etl {name}: {exc}." + (f" Traceback in {where}" if where else ""), file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - one clear line for the operator, the traceback to the log
+        where = _record_traceback(name, exc, log_file)
+        print(f"edgar-etl {name}: failed ({_one_line(exc)})." + (f" Traceback in {where}" if where else ""),
+              file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -15,11 +15,17 @@ arguments), so tests and the Airflow hooks can build settings explicitly.
 | ``EDGAR_BACKOFF_BASE`` | ``0.5`` | first backoff in seconds (doubles each retry, with full jitter) |
 | ``EDGAR_BACKOFF_MAX`` | ``60`` | longest single backoff or Retry-After honoured |
 | ``EDGAR_WATCHLIST_CIKS`` | (empty) | comma-separated CIKs treated as ABS filers whatever their SIC |
-| ``EDGAR_DATA_DIR`` | ``./data`` | raw store, warehouse, rate-limit state, caches |
+| ``EDGAR_DATA_DIR`` | ``./data`` | raw store, warehouse, rate-limit state, caches, Data Docs, logs |
 | ``EDGAR_WAREHOUSE`` | ``$EDGAR_DATA_DIR/warehouse.duckdb`` | the published warehouse file analysts open |
 | ``EDGAR_RATE_STATE`` | ``$EDGAR_DATA_DIR/.ratelimit`` | file shared by processes of one machine to pace requests |
 | ``EDGAR_RATE_REDIS_URL`` | (empty) | when set, pace through Redis instead (Celery workers on many machines) |
 | ``EDGAR_DUCKDB_MEMORY_LIMIT`` | ``768MB`` | DuckDB buffer memory of the writer; beyond it DuckDB spills to ``state/spill`` |
+
+Paths are resolved once, when a ``Settings`` is made: a relative ``EDGAR_DATA_DIR``,
+``EDGAR_WAREHOUSE`` or ``EDGAR_RATE_STATE`` (``~`` expanded) is taken from the working directory
+of that moment, and every derived path (raw store, staging, Data Docs, ...) is absolute, so no
+library down the line (Great Expectations refuses relative store paths) sees a relative one and
+a later ``chdir`` changes nothing.
 """
 
 from __future__ import annotations
@@ -70,6 +76,14 @@ class Settings:
     # DuckDB would take 80% of RAM by default: the writer's memory must not grow with the backfill
     duckdb_memory_limit: str = "768MB"
 
+    def __post_init__(self) -> None:
+        # frozen: paths are made absolute once, here (``replace`` runs this again: idempotent)
+        object.__setattr__(self, "data_dir", absolute(self.data_dir))
+        for name in ("warehouse_path", "rate_state_path"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, absolute(value))
+
     # -- derived paths -----------------------------------------------------------------
     @property
     def raw_dir(self) -> Path:
@@ -95,6 +109,25 @@ class Settings:
     @property
     def dq_docs_dir(self) -> Path:
         return self.data_dir / "dq_docs"
+
+    @property
+    def dq_results_dir(self) -> Path:
+        """Great Expectations' validation results of every run, behind the Data Docs' history."""
+        return self.data_dir / "dq_results"
+
+    @property
+    def dq_docs_index(self) -> Path:
+        return self.dq_docs_dir / "index.html"
+
+    @property
+    def log_dir(self) -> Path:
+        """``edgar-etl``'s log files (the full traceback of a failed command goes there)."""
+        return self.data_dir / "logs"
+
+    @property
+    def export_dir(self) -> Path:
+        """The marts as Parquet files, written by the ``edgar_export`` DAG."""
+        return self.data_dir / "export"
 
     @property
     def all_loopback(self) -> bool:
@@ -141,6 +174,11 @@ class Settings:
             "or set it as the 'login' (or extra 'user_agent') of the Airflow connection "
             "'edgar_default'."
         )
+
+
+def absolute(path: str | os.PathLike[str]) -> Path:
+    """``path`` made absolute against the current working directory (``~`` expanded, symlinks kept)."""
+    return Path(os.path.abspath(os.path.expanduser(os.fspath(path))))
 
 
 def _env_bool(value: str | None) -> bool:

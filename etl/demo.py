@@ -135,6 +135,10 @@ def main() -> int:
             print(f"  (not available: {exc})")
     con.close()
     print(f"\nwarehouse: {data_dir / 'warehouse.duckdb'}  (query it: .venv/bin/edgar-etl shell)")
+    docs = data_dir / "dq_docs" / "index.html"
+    if docs.exists():
+        print(f"data-quality Data Docs, every validation run: {docs.as_uri()}  (.venv/bin/edgar-etl docs --open)")
+    print(f"deal report: .venv/bin/edgar-etl report --cik {DEMO_CIK} --out deal.html")
     print(f"demo finished in {time.perf_counter() - t0:.0f}s")
     return 0
 

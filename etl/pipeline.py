@@ -10,19 +10,20 @@ JSON-lines files under ``data/staged/{run}/``; only stage/validate/publish write
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import re
 import time
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from etl.config import Settings
+from etl.config import ConfigError, Settings
 from etl.log import filing_logger
 
 log = logging.getLogger("etl.pipeline")
@@ -50,6 +51,52 @@ def _as_dict(obj: Any) -> dict[str, Any]:
 
 def _jsonable(d: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(d, default=str))
+
+
+# ------------------------------------------------------------------ a stage that failed
+class StageFailed(RuntimeError):
+    """A stage of an in-process run raised: which stage, why, and what the run leaves behind.
+
+    ``str()`` is one line for the operator; the original exception (``__cause__``) and its
+    traceback go to the log.
+    """
+
+    def __init__(self, stage: str, cause: BaseException, kept: str) -> None:
+        self.stage, self.cause, self.kept = stage, cause, kept
+        first = (str(cause).strip().splitlines() or [""])[0][:300]
+        super().__init__(f"failed at {stage} ({type(cause).__name__}: {first}). Kept: {kept}")
+
+
+def kept_after(settings: Settings, stage_name: str) -> str:
+    """What a run failing in ``stage_name`` leaves behind, and that a re-run resumes from it."""
+    raw, work = settings.raw_dir, settings.data_dir / "state" / "work.duckdb"
+    published = (f"the published warehouse {settings.warehouse} is unchanged" if settings.warehouse.exists()
+                 else "no warehouse has been published yet")
+    rerun = "re-running the same command downloads nothing already held"
+    return {
+        "discover": f"nothing was downloaded or written; {published}",
+        "fetch": f"the filings fetched before the failure, in {raw}; nothing was staged; {published}; {rerun}",
+        "parse": f"the fetched filings, in {raw}; nothing was staged; {published}; {rerun}",
+        "stage": f"the fetched filings, in {raw}, and their parsed batches in {settings.staging_dir}; "
+                 f"the staging transaction was rolled back; {published}; {rerun}",
+        "validate": f"the fetched filings, in {raw}, and their staged rows, in the work database {work}; "
+                    f"{published}; {rerun}",
+        "release": f"the staged rows and quality results, in the work database {work}; {published}",
+        "publish": f"the fetched, staged and validated filings, in {raw} and the work database {work}; "
+                   f"{published} (a new copy replaces it only once complete); {rerun}",
+    }[stage_name]
+
+
+@contextlib.contextmanager
+def stage_of(settings: Settings, stage_name: str) -> Iterator[None]:
+    """Name the stage an exception escaped from (``StageFailed``), once, at the innermost stage."""
+    try:
+        yield
+    except (StageFailed, ConfigError):
+        raise  # a ConfigError says how to fix the setting: it reaches the operator as it is
+    except Exception as exc:
+        log.error("%s failed: %s: %s", stage_name, type(exc).__name__, exc)
+        raise StageFailed(stage_name, exc, kept_after(settings, stage_name)) from exc
 
 
 # --------------------------------------------------------------------------- discover
@@ -477,10 +524,14 @@ def reprocess(settings: Settings, accessions: Sequence[str] | None, run_id: str)
                 "url": r[5], "path": r[6], "sha256": r[7], "size": r[8], "status": "fetched"} for r in rows]
     if not fetched:
         return {"reprocessed": 0, "missing_from_raw": missing}
-    staged = parse_batch(settings, fetched, run_id, batch=0)
-    st = stage(settings, [staged], run_id)
-    dq = validate(settings, st["accessions"], run_id)
-    pub = publish(settings, run_id)
+    with stage_of(settings, "parse"):
+        staged = parse_batch(settings, fetched, run_id, batch=0)
+    with stage_of(settings, "stage"):
+        st = stage(settings, [staged], run_id)
+    with stage_of(settings, "validate"):
+        dq = validate(settings, st["accessions"], run_id)
+    with stage_of(settings, "publish"):
+        pub = publish(settings, run_id)
     return {"reprocessed": len(fetched), "missing_from_raw": missing, "validate": dq, "publish": pub}
 
 
@@ -491,7 +542,7 @@ def release(settings: Settings, accessions: Sequence[str], reason: str, released
     from etl import quality
     from etl.warehouse import db
 
-    with db.writer(settings) as con:
+    with stage_of(settings, "release"), db.writer(settings) as con:
         known = {r[0] for r in con.execute(
             "SELECT accession FROM stg_report WHERE accession IN (SELECT unnest(?::VARCHAR[]))",
             [list(accessions)]).fetchall()}
@@ -501,7 +552,8 @@ def release(settings: Settings, accessions: Sequence[str], reason: str, released
             con.execute("UPDATE etl_status SET stage = 'validate', status = 'released', reason = ?, run_id = ? "
                         "WHERE accession = ?", [reason, run_id, acc])
         con.execute("COMMIT")
-    pub = publish(settings, run_id)
+    with stage_of(settings, "publish"):
+        pub = publish(settings, run_id)
     return {"released": sorted(known), "unknown": sorted(set(accessions) - known), "publish": pub}
 
 
@@ -520,22 +572,27 @@ def run(
     fetched_total = 0
     for i, batch in enumerate(plan_batches(entries, batch_size)):
         t = time.perf_counter()
-        fetched = fetch_batch(settings, batch, run_id)
+        with stage_of(settings, "fetch"):
+            fetched = fetch_batch(settings, batch, run_id)
         timings["fetch"] = timings.get("fetch", 0.0) + time.perf_counter() - t
         t = time.perf_counter()
-        staged.append(parse_batch(settings, fetched, run_id, batch=i))
+        with stage_of(settings, "parse"):
+            staged.append(parse_batch(settings, fetched, run_id, batch=i))
         timings["parse"] = timings.get("parse", 0.0) + time.perf_counter() - t
         fetched_total += len(batch)
         if progress is not None:
             progress(len(batch))
     t = time.perf_counter()
-    staged_summary = stage(settings, staged, run_id)
+    with stage_of(settings, "stage"):
+        staged_summary = stage(settings, staged, run_id)
     timings["stage"] = time.perf_counter() - t
     t = time.perf_counter()
-    dq = validate(settings, staged_summary["accessions"], run_id)
+    with stage_of(settings, "validate"):
+        dq = validate(settings, staged_summary["accessions"], run_id)
     timings["validate"] = time.perf_counter() - t
     t = time.perf_counter()
-    pub = publish(settings, run_id)
+    with stage_of(settings, "publish"):
+        pub = publish(settings, run_id)
     timings["load"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
     return {"discovered": len(entries), "stage": staged_summary, "validate": dq, "publish": pub,

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from airflow.sdk import task
+from airflow.sdk import Asset, task
+
+#: The published warehouse, as an Airflow Asset: the load task is its producer; DAGs scheduled on
+#: it (``edgar_export``) run after each publish. Its identity does not depend on where the data
+#: directory is (an asset whose URI changed with EDGAR_DATA_DIR would clash with its old self by
+#: name, and Airflow refuses a task with an inactive asset): each event says which file it was.
+WAREHOUSE = Asset(name="edgar_warehouse", uri="x-edgar://warehouse", group="edgar", extra={"format": "duckdb"})
 
 
 def _settings():
@@ -61,11 +67,14 @@ def validate(staged_summary: dict, run_id: str | None = None, dag_run: Any = Non
     return pipeline.validate(_settings(), staged_summary["accessions"], load_id(dag_run, run_id), as_of=as_of)
 
 
-@task
-def load(dq_summary: dict, run_id: str | None = None, dag_run: Any = None) -> dict:
+@task(outlets=[WAREHOUSE])
+def load(dq_summary: dict, run_id: str | None = None, dag_run: Any = None, outlet_events: Any = None) -> dict:
     from etl import pipeline
 
-    return pipeline.publish(_settings(), load_id(dag_run, run_id))
+    published = pipeline.publish(_settings(), load_id(dag_run, run_id))
+    if outlet_events is not None:  # what this publish holds, on the asset event consumers see
+        outlet_events[WAREHOUSE].extra = dict(published)
+    return published
 
 
 def fetch_to_load(batches: Any) -> Any:

@@ -1,6 +1,6 @@
-"""``edgar-etl validate`` and ``edgar-etl dq``: the quality stage's command-line entry points.
+"""``edgar-etl validate``, ``dq`` and ``docs``: the quality stage's command-line entry points.
 
-``register(sub)`` adds both subcommands to the CLI's argparse subparsers; each sets ``func`` to a
+``register(sub)`` adds the subcommands to the CLI's argparse subparsers; each sets ``func`` to a
 handler taking the parsed arguments and returning the process exit code.
 """
 
@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add the ``validate`` and ``dq`` subcommands."""
+    """Add the ``validate``, ``dq`` and ``docs`` subcommands."""
     p = sub.add_parser("validate", help="parse report files and run the data-quality checks on them",
                        description="Parse each file (etl.parse.parse_path) and check the DOMAIN.md identities. "
                                    "Files of one deal given together also get the month-to-month checks. "
@@ -33,6 +33,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="warehouse file (default: EDGAR_WAREHOUSE or $EDGAR_DATA_DIR/warehouse.duckdb)")
     q.add_argument("--json", action="store_true", help="print the explanation as one JSON object")
     q.set_defaults(func=cmd_dq)
+
+    d = sub.add_parser("docs", help="print the path of the data-quality Data Docs (every validation run)",
+                       description="Great Expectations' Data Docs: one page per suite and validation run, kept "
+                                   "under $EDGAR_DATA_DIR/dq_docs (results in dq_results). Prints the index "
+                                   "page's path; --open opens it in the default browser.")
+    d.add_argument("--open", action="store_true", help="open the index in a web browser")
+    d.set_defaults(func=cmd_docs)
 
 
 def _fmt(x: Any) -> str:
@@ -110,4 +117,27 @@ def cmd_dq(args: argparse.Namespace, out: TextIO | None = None) -> int:
         state = "revoked" if o["revoked_at"] else "active"
         out.write(f"  release ({state}) by {o['released_by']} at {o['released_at']}: "
                   f"{o['check_name'] or 'all checks'}: {o['reason']}\n")
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """Print the Data Docs index (and open it with ``--open``)."""
+    import webbrowser
+
+    from etl.config import from_env
+    from etl.quality.docs_history import kept_runs
+
+    out = out or sys.stdout
+    settings = from_env()
+    index = settings.dq_docs_index
+    if not index.exists():
+        sys.stderr.write(f"edgar-etl docs: no Data Docs at {index} yet: they are built by each validation "
+                         "(a backfill, nightly run or `make demo`)\n")
+        return 2
+    out.write(f"{index}\n")
+    runs = kept_runs(settings.dq_results_dir)
+    sys.stderr.write(f"{len(runs)} validation run(s) kept in {settings.dq_results_dir}"
+                     + (f", latest {runs[-1].name} at {runs[-1].shown_time}" if runs else "") + "\n")
+    if args.open and not webbrowser.open(index.as_uri()):
+        sys.stderr.write(f"edgar-etl docs: no web browser found here; open {index.as_uri()}\n")
     return 0

@@ -6,8 +6,12 @@ DuckDB 2.0, GX 1.24's SqlAlchemyExecutionEngine fails on the simplest metric (``
 reports; the pandas engine on frames read from DuckDB works, and a batch is a few thousand rows at
 most (the views already did the arithmetic in SQL), so nothing is lost. See tests/unit/test_quality_gx.py.
 
-The context is ephemeral (in-memory stores, analytics off, progress bars off); when a docs directory
-is given, a local Data Docs site is built there from this run's results.
+The context is ephemeral (analytics off, progress bars off; suites and definitions in memory). When a
+docs directory is given (``data/dq_docs``), validation results are kept in a file-backed
+ValidationResultsStore beside it (``data/dq_results``, one JSON per suite and run) and the local Data
+Docs site is built from every kept result: each run adds its pages and the index lists all runs.
+Only this run's pages are rendered (an incremental build), so a run's cost does not grow with history;
+the index also gets a static list of the runs (``docs_history``), readable without GX's CDN scripts.
 """
 
 from __future__ import annotations
@@ -22,9 +26,13 @@ from typing import Any
 
 import pandas as pd
 
+from etl.quality import docs_history
 from etl.quality.suites import Suite, SuiteError
 
+log = logging.getLogger(__name__)
+
 DOCS_SITE = "dq_docs"
+RESULTS_DIR = "dq_results"
 ROW_ID = "row_id"
 
 
@@ -46,7 +54,12 @@ def _quiet() -> Iterator[None]:
         gx_logger.setLevel(level)
 
 
-def _context(docs_dir: Path | None) -> Any:
+def results_dir_for(docs_dir: Path) -> Path:
+    """Where the validation results behind a Data Docs site are kept: beside it, under the data directory."""
+    return docs_dir.parent / RESULTS_DIR
+
+
+def _context(docs_dir: Path | None, results_dir: Path | None = None) -> Any:
     import great_expectations as gx
     from great_expectations.data_context.types.base import (
         DataContextConfig,
@@ -54,15 +67,29 @@ def _context(docs_dir: Path | None) -> Any:
         ProgressBarsConfig,
     )
 
+    defaults = InMemoryStoreBackendDefaults()
+    stores = dict(defaults.stores)
     sites: dict[str, Any] = {}
     if docs_dir is not None:
+        # GX's filesystem backends refuse a relative base_directory when the context has no root
+        # directory (an ephemeral one has none): every path handed to GX is absolute.
+        docs_dir = Path(docs_dir).absolute()
+        results_dir = Path(results_dir).absolute() if results_dir is not None else results_dir_for(docs_dir)
+        stores[defaults.validation_results_store_name] = {
+            "class_name": "ValidationResultsStore",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(results_dir)},
+        }
         sites[DOCS_SITE] = {
             "class_name": "SiteBuilder",
+            "show_how_to_buttons": False,
             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
             "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
         }
     config = DataContextConfig(
-        store_backend_defaults=InMemoryStoreBackendDefaults(),
+        stores=stores,
+        expectations_store_name=defaults.expectations_store_name,
+        validation_results_store_name=defaults.validation_results_store_name,
+        checkpoint_store_name=defaults.checkpoint_store_name,
         analytics_enabled=False,
         progress_bars=ProgressBarsConfig(globally=False),
         data_docs_sites=sites,
@@ -89,9 +116,11 @@ class GxSession:
     so a backfill of any size is validated in bounded memory; Data Docs are built once at the end.
     """
 
-    def __init__(self, run_id: str, docs_dir: Path | None = None) -> None:
+    def __init__(self, run_id: str, docs_dir: Path | None = None, results_dir: Path | None = None) -> None:
         self.run_id = run_id
-        self.docs_dir = docs_dir
+        self.docs_dir = Path(docs_dir).absolute() if docs_dir is not None else None
+        self.results_dir = (Path(results_dir).absolute() if results_dir is not None
+                            else results_dir_for(self.docs_dir) if self.docs_dir is not None else None)
         self._ctx: Any = None
         self._run: Any = None
         self._definitions: dict[str, Any] = {}
@@ -101,7 +130,7 @@ class GxSession:
         from great_expectations.core.run_identifier import RunIdentifier
 
         if self._ctx is None:
-            self._ctx = _context(self.docs_dir)
+            self._ctx = _context(self.docs_dir, self.results_dir)
             self._source = self._ctx.data_sources.add_pandas("dq_views")
             self._run = RunIdentifier(run_name=self.run_id, run_time=datetime.now(UTC))
         if suite.name not in self._definitions:
@@ -136,13 +165,30 @@ class GxSession:
             flagged[check] = ids
         return flagged
 
-    def build_docs(self) -> None:
-        """Render the run's results as a local Data Docs site (when a docs directory was given)."""
+    def build_docs(self) -> Path | None:
+        """Add this run's results to the local Data Docs site and rebuild its index over every kept run.
+
+        Returns the index page (``None`` without a docs directory or when nothing was validated).
+        The docs are a view of results already recorded in ``dq_check_result``: a site that cannot
+        be written (disk full, a file in the way) is logged and does not fail the validation.
+        """
         if self.docs_dir is None or self._ctx is None:
-            return
-        self.docs_dir.mkdir(parents=True, exist_ok=True)
-        with _quiet():
-            self._ctx.build_data_docs(site_names=[DOCS_SITE])
+            return None
+        from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
+
+        try:
+            self.docs_dir.mkdir(parents=True, exist_ok=True)
+            with _quiet():
+                store = self._ctx.validation_results_store
+                this_run = [k for k in store.list_keys() if k.run_id == self._run]
+                suites = [ExpectationSuiteIdentifier(name=name) for name in self._definitions]
+                self._ctx.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=[*suites, *this_run])
+            docs_history.add_to_index(self.docs_dir, self.results_dir)  # readable offline too
+        except Exception as exc:  # noqa: BLE001 - the verdicts are recorded; only their HTML view is missing
+            log.warning("Data Docs not updated in %s: %s: %s", self.docs_dir, type(exc).__name__, exc,
+                        exc_info=True)
+            return None
+        return self.docs_dir / "index.html"
 
 
 def run_suites(batches: list[tuple[Suite, pd.DataFrame]], run_id: str,

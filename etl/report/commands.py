@@ -19,13 +19,17 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     from etl.report.render import DealNotFound, render_report
 
-    path = Path(args.warehouse) if args.warehouse else config.from_env().warehouse
+    settings = config.from_env()
+    path = Path(args.warehouse) if args.warehouse else settings.warehouse
     if not path.exists():
         print(f"edgar-etl report: no warehouse at {path}: run `make demo` or a backfill first", file=sys.stderr)
         return 2
     con = duckdb.connect(str(path), read_only=True)
     try:
-        page = render_report(con, args.cik)
+        # the Data Docs of the data directory the warehouse is published in
+        docs = settings.dq_docs_index if not args.warehouse else \
+            config.absolute(path).parent / settings.dq_docs_dir.name / settings.dq_docs_index.name
+        page = render_report(con, args.cik, docs_url=docs.as_uri() if docs.exists() else None)
     except DealNotFound as exc:
         print(f"edgar-etl report: {exc.args[0]}", file=sys.stderr)
         return 2
@@ -36,7 +40,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     tmp.write_text(page, encoding="utf-8")
     os.replace(tmp, out)  # a reader never sees half a page
-    print(f"wrote {out} ({len(page.encode()):,} bytes) for CIK {args.cik} from {path}", file=sys.stderr)
+    print(f"wrote {out} ({len(page.encode()):,} bytes) for CIK {args.cik} from {path}"
+          + (f"; it links the Data Docs {docs}" if docs.exists() else ""), file=sys.stderr)
     return 0
 
 

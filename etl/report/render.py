@@ -112,6 +112,7 @@ class DealData:
     dq_filings: list[dict[str, Any]]
     dq_checks_available: bool
     notes: list[str]
+    coverage_available: bool = False
 
 
 def load(con: duckdb.DuckDBPyConnection, cik: int) -> DealData:
@@ -193,7 +194,16 @@ def load(con: duckdb.DuckDBPyConnection, cik: int) -> DealData:
             f.update({k: v for k, v in by_acc.get(f["accession"], {}).items() if k != "accession"})
     elif not dq_checks_available:
         notes.append("This warehouse has no dq_check_result table: per-check counts are not shown.")
-    return DealData(cik, deals[0], filings, perf, classes, order, dq_filings, dq_checks_available, notes)
+    coverage_available = bool(_columns(con, "dq_extraction_coverage"))
+    if coverage_available and dq_filings:
+        # share of the class and pool tables' figures the parser read, per filing (issue 12)
+        shares = dict(con.execute(
+            "SELECT accession, share_read FROM dq_extraction_coverage WHERE accession IN (SELECT unnest(?::VARCHAR[]))",
+            [[f["accession"] for f in dq_filings]]).fetchall())
+        for f in dq_filings:
+            f["share_read"] = shares.get(f["accession"])
+    return DealData(cik, deals[0], filings, perf, classes, order, dq_filings, dq_checks_available, notes,
+                    coverage_available)
 
 
 # ------------------------------------------------------------------------------ page
@@ -312,6 +322,8 @@ def _dq_table(data: DealData) -> str:
         return '<p class="note">No distribution reports of this deal have been validated.</p>'
     head = ("<tr><th>Distribution date</th><th>Accession</th><th>Form</th><th>Filed</th><th>Status</th>"
             + ("<th>Pass</th><th>Warn</th><th>Fail</th><th>Flagged checks</th>" if data.dq_checks_available else "")
+            + ("<th title='share of the figures of its class and pool tables the parser read'>Figures read</th>"
+               if data.coverage_available else "")
             + "<th>In the marts</th></tr>")
     body = []
     for f in data.dq_filings:
@@ -327,6 +339,8 @@ def _dq_table(data: DealData) -> str:
         if data.dq_checks_available:
             checks = "".join(f"<td class='n'>{int(f.get(k) or 0)}</td>" for k in ("n_pass", "n_warn", "n_fail"))
             checks += f"<td class='small'>{escape(f.get('flagged') or '')}</td>"
+        if data.coverage_available:
+            checks += f"<td class='n'>{pct(_num(f.get('share_read')), 1)}</td>"
         body.append(f"<tr><td>{_fmt_date(f['distribution_date'])}</td><td>{escape(f['accession'])}</td>"
                     f"<td>{escape(f['form_type'] or '')}</td><td>{_fmt_date(f['filed_date'])}</td>"
                     f"<td>{_badge(f['dq_status'])}</td>{checks}<td>{escape(used)}</td></tr>")
@@ -363,8 +377,19 @@ footer{margin-top:30px;font-size:11px;color:#8a93a6}
 """
 
 
-def render_report(con: duckdb.DuckDBPyConnection, cik: int, *, generated_at: datetime | None = None) -> str:
-    """The deal report of ``cik`` as one self-contained HTML page (inline SVG, no scripts)."""
+def _docs_link(docs_url: str | None) -> str:
+    if not docs_url:
+        return ""
+    return (f'<p class="note" id="data-docs">Every check of every validation run, with the rows it flagged: '
+            f'<a href="{escape(docs_url)}">Great Expectations Data Docs</a> '
+            f'(<code>edgar-etl docs</code> prints where they are).</p>')
+
+
+def render_report(con: duckdb.DuckDBPyConnection, cik: int, *, generated_at: datetime | None = None,
+                  docs_url: str | None = None) -> str:
+    """The deal report of ``cik`` as one self-contained HTML page (inline SVG, no scripts).
+
+    ``docs_url``: where the Data Docs of the validation runs are (linked under Data quality)."""
     data = load(con, int(cik))
     name = str(data.deal.get("deal_name") or f"CIK {cik}")
     perf = data.perf
@@ -440,6 +465,7 @@ def render_report(con: duckdb.DuckDBPyConnection, cik: int, *, generated_at: dat
 {charts[5]}
 <h2>Data quality</h2>
 {_dq_table(data)}
+{_docs_link(docs_url)}
 <footer>Amounts in dollars as reported. CPR/CDR annualise the month's prepayments and defaults over the
 pool balance less scheduled principal. Quarantined (failed) reports are excluded from every chart.</footer>
 </main>

@@ -233,3 +233,37 @@ def test_half_read_report_is_quarantined_end_to_end(tmp_path) -> None:
     finally:
         con.close()
     assert (settings.raw_dir / "1268803" / f"{SEED_8K}.txt").exists()
+
+
+def test_the_load_announces_the_warehouse_asset_and_edgar_export_writes_the_marts(env, airflow_home) -> None:
+    """The load task's outlet is the published warehouse: ``dags test`` records its asset event (with
+    what was published), and ``edgar_export``, the DAG scheduled on that asset, writes the marts as
+    Parquet under the data directory."""
+    import sqlite3
+
+    import pyarrow.parquet as pq
+
+    demo.run_dag("edgar_backfill", env, conf={"ciks": [1268803]})
+    settings = _settings(env)
+    meta = sqlite3.connect(str(airflow_home / "airflow.db"))
+    try:
+        events = meta.execute(
+            "SELECT e.source_dag_id, e.source_task_id, e.extra, a.uri FROM asset_event AS e "
+            "JOIN asset AS a ON a.id = e.asset_id WHERE a.name = 'edgar_warehouse' ORDER BY e.id").fetchall()
+    finally:
+        meta.close()
+    assert events, "the load task announced no asset event"
+    dag_id, task_id, extra, uri = events[-1]
+    assert (dag_id, task_id, uri) == ("edgar_backfill", "load", "x-edgar://warehouse")
+    published = json.loads(extra)
+    assert published["warehouse"] == str(settings.warehouse)  # which file, in this test's data dir
+    assert published["filings"] == 2 and published["class_rows"] == 14
+
+    demo.run_dag("edgar_export", env)
+    manifest = json.loads((settings.export_dir / "manifest.json").read_text())
+    assert set(manifest["marts"]) == {"mart_deal_performance", "mart_class_factor_history", "mart_amendment_changes"}
+    perf = pq.read_table(settings.export_dir / "mart_deal_performance.parquet").to_pylist()
+    assert [(r["cik"], float(r["ending_balance"])) for r in perf] == [(1268803, 499_707_209.0)]
+    factors = pq.read_table(settings.export_dir / "mart_class_factor_history.parquet")
+    assert factors.num_rows == manifest["marts"]["mart_class_factor_history"]["rows"] == 14
+    assert not list(settings.export_dir.glob(".*.tmp"))

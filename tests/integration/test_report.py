@@ -8,14 +8,7 @@ up in the data-quality table). Headless Chromium then takes a screenshot that mu
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import shutil
-import signal
-import struct
-import subprocess
-import zlib
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +18,11 @@ import pytest
 
 from etl.report import DealNotFound, render_report
 from etl.warehouse import schema, staging
+
+try:  # tests/integration is a package in some layouts, a plain folder on sys.path in others
+    from .chromium import colours_and_ink, ensure_chromium, run_chromium
+except ImportError:
+    from chromium import colours_and_ink, ensure_chromium, run_chromium
 
 pytestmark = [pytest.mark.integration]
 
@@ -149,6 +147,13 @@ def _record_verdict(con: duckdb.DuckDBPyConnection, acc: str, status: str) -> No
 def build_warehouse(path: Path) -> list[dict[str, float]]:
     """A published-style warehouse: state layers, staged rows, verdicts, then every derived model."""
     parsed, pools = deal_months()
+    # the October report as the parser gave it: two figures of its class table read, one unread
+    parsed[0]["fields"] = [
+        {"section": "CLASS", "label": label, "measure": measure, "scope": "class", "entity": "1-A1", "value": value,
+         "raw": raw, "document": parsed[0]["document"], "line": 20, "table": 1, "row": 1, "column": col}
+        for col, (label, measure, value, raw) in enumerate([
+            ("Beginning Balance", "beginning_balance", 240_000_000, "240,000,000"),
+            ("Principal", "principal", 1_000_000, "1,000,000"), ("", None, 31, "31")], start=1)]
     sparse = sparse_month()
     con = duckdb.connect(str(path))
     try:
@@ -222,6 +227,15 @@ def test_quarantined_month_left_out_of_charts_but_listed(page: str) -> None:
     assert re.search(r"2003-11-25</td>.*?<td class='n'>3</td><td class='n'>1</td><td class='n'>0</td>", dq)
 
 
+def test_dq_table_shows_each_months_share_of_figures_read(page: str) -> None:
+    dq = page[page.index("<h2>Data quality</h2>"):]
+    assert "<th title='share of the figures of its class and pool tables the parser read'>Figures read</th>" in dq
+    # October's class table: 2 of its 3 figures read; the other months staged no fields: not known
+    in_row = r"(?:(?!</tr>).)*?"
+    assert re.search(r"2003-10-27</td>" + in_row + r"<td class='n'>66\.7%</td><td>yes</td></tr>", dq)
+    assert re.search(r"2003-11-25</td>" + in_row + r"<td class='n'>–</td><td>yes</td></tr>", dq)
+
+
 def test_figures_match_the_warehouse_inputs(page: str, warehouse: tuple[Path, list[dict[str, float]]]) -> None:
     pools = warehouse[1]
     last = pools[2]  # the latest loadable month
@@ -290,69 +304,6 @@ def test_chart_breaks_lines_at_gaps_and_scales_axes() -> None:
     assert nice_ticks(0, 0.0002, min_span=0.01) == [0.0, 0.002, 0.004, 0.006, 0.008, 0.01]
 
 
-# ------------------------------------------------------------------ headless Chromium
-def find_chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome-stable", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
-def ensure_chromium() -> str | None:
-    found = find_chromium()
-    if found:
-        return found
-    subprocess.run(["bash", str(ROOT / "scripts" / "ensure_chromium.sh")], timeout=900, check=False)
-    return find_chromium()
-
-
-def decode_png(data: bytes) -> tuple[int, int, int, bytes]:
-    """Width, height, channels and raw pixel bytes of an 8-bit RGB/RGBA/grey PNG (no Pillow here)."""
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-    pos, idat, ihdr = 8, [], b""
-    while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + length]
-        if kind == b"IHDR":
-            ihdr = body
-        elif kind == b"IDAT":
-            idat.append(body)
-        elif kind == b"IEND":
-            break
-        pos += 12 + length
-    width, height, depth, ctype, _, _, interlace = struct.unpack(">IIBBBBB", ihdr)
-    assert depth == 8 and interlace == 0, f"unsupported PNG (depth {depth}, interlace {interlace})"
-    channels = {0: 1, 2: 3, 4: 2, 6: 4}[ctype]
-    raw = zlib.decompress(b"".join(idat))
-    stride = width * channels
-    out = bytearray(height * stride)
-    prev = bytearray(stride)
-    for y in range(height):
-        ftype = raw[y * (stride + 1)]
-        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-        if ftype == 1:
-            for i in range(channels, stride):
-                line[i] = (line[i] + line[i - channels]) & 0xFF
-        elif ftype == 2:
-            line = bytearray((a + b) & 0xFF for a, b in zip(line, prev, strict=True))
-        elif ftype == 3:
-            for i in range(stride):
-                left = line[i - channels] if i >= channels else 0
-                line[i] = (line[i] + ((left + prev[i]) >> 1)) & 0xFF
-        elif ftype == 4:
-            for i in range(stride):
-                a = line[i - channels] if i >= channels else 0
-                b, c = prev[i], prev[i - channels] if i >= channels else 0
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                pred = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
-                line[i] = (line[i] + pred) & 0xFF
-        out[y * stride:(y + 1) * stride] = line
-        prev = line
-    return width, height, channels, bytes(out)
-
-
 def test_report_renders_in_headless_chromium(page: str, tmp_path: Path) -> None:
     browser = ensure_chromium()
     if browser is None:
@@ -361,35 +312,14 @@ def test_report_renders_in_headless_chromium(page: str, tmp_path: Path) -> None:
     html_file = tmp_path / "deal.html"
     html_file.write_text(page, encoding="utf-8")
     png = tmp_path / "deal.png"
-    cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           "--hide-scrollbars", f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={png}",
-           "--window-size=1200,2000", html_file.as_uri()]
-    # its own process group: the browser's helper processes end with it, even on a timeout
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
-                            start_new_session=True)
-    try:
-        _, err = proc.communicate(timeout=120)
-    except subprocess.TimeoutExpired:
-        err = "chromium did not finish within 120 s"
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    assert png.exists(), f"no screenshot (exit {proc.returncode}): {err[-2000:]}"
-    width, height, channels, pixels = decode_png(png.read_bytes())
+    code, _, err = run_chromium(browser, [f"--screenshot={png}", "--window-size=1200,2000", html_file.as_uri()],
+                                tmp_path)
+    assert png.exists(), f"no screenshot (exit {code}): {err[-2000:]}"
+    width, height, colours, ink = colours_and_ink(png.read_bytes())
     assert (width, height) == (1200, 2000)
-    colours: set[bytes] = set()
-    non_white = 0
-    total = width * height
-    for i in range(0, len(pixels), channels):
-        px = pixels[i:i + 3] if channels >= 3 else pixels[i:i + 1] * 3
-        colours.add(px)
-        if px[0] < 240 or px[1] < 240 or px[2] < 240:
-            non_white += 1
     # a page with one line of text has ~160 colours (anti-aliasing) and 0.02% ink; this report
     # has thousands of colours and ~6% ink
     assert len(colours) > 1000, f"only {len(colours)} colours: blank page?"
-    assert 0.03 < non_white / total < 0.6, f"non-white share {non_white / total:.3f}"
+    assert 0.03 < ink < 0.6, f"non-white share {ink:.3f}"
     # the chart palette is really painted: the first class line's blue and the fail badge's red
     assert bytes.fromhex("0072B2") in colours and bytes.fromhex("C62828") in colours
