@@ -37,7 +37,9 @@ demo: install
 test: install
 	$(BIN)/python -m ruff check .
 	@bash scripts/ensure_chromium.sh || echo "note: Chromium could not be installed; the report screenshot test will skip and say why"
-	$(BIN)/python -m pytest -q
+	# two workers, a test file per worker at a time (module fixtures stay whole): the suite is
+	# mostly waiting on Airflow, servers and subprocesses, so two files overlap on two cores
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not integration and not slow"

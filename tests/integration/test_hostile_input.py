@@ -348,7 +348,8 @@ def test_nothing_written_outside_the_data_folder(run) -> None:
     leaked = [p for p in base.rglob("*") if p.name in TRAVERSAL_NAMES]
     assert not leaked, leaked
     top = {p.name for p in settings.data_dir.iterdir()}
-    assert top <= {"raw", "staged", "state", "cache", "dq_docs", "warehouse.duckdb", ".warehouse.lock", ".ratelimit"}, top
+    assert top <= {"raw", "staged", "state", "cache", "dq_docs", "dq_results", "logs", "warehouse.duckdb",
+                   ".warehouse.lock", ".ratelimit"}, top
     raw_files = sorted(p.relative_to(settings.raw_dir).as_posix() for p in settings.raw_dir.rglob("*") if p.is_file())
     assert all(re.fullmatch(r"[0-9]{1,10}/[0-9]{10}-[0-9]{2}-[0-9]{6}\.txt", p) for p in raw_files), raw_files
 

@@ -135,7 +135,23 @@ def test_dev_corpus_raises_no_error_except_the_printers_own_mistakes() -> None:
     parsed = [parse.parse_path(p) for p in DEV]
     res = {Path(r["path"]).name: r for r in validate_parsed(parsed)}
     defects = {p.name for p in DEV if "DOCUMENT DEFECT" in _notes(p)}
-    false_alarms = {name: sorted(failures(r)) for name, r in res.items() if name not in defects and failures(r)}
+    def excerpt_lacks(name: str, check: dict[str, Any]) -> bool:
+        # an excerpt keeps the first 2,000 bytes of a page: a class figure it does not print at
+        # all (labelled null) is missing from the document as we have it, and the completeness
+        # check failing on it is right, not a false alarm
+        if check["name"] != "extraction_completeness" or check["scope"].get("level") != "class":
+            return False
+        labels = {c["class"]: c for c in json.loads((DEV[0].parent / name).with_suffix(".json")
+                                                    .read_text())["classes"]}
+        row = labels.get(check["scope"].get("class"), {})
+        return check["scope"].get("measure") in row and row[check["scope"]["measure"]] is None
+
+    false_alarms = {}
+    for name, r in res.items():
+        bad = sorted({(c["name"], scope_key(c)) for c in r["checks"]
+                      if c["status"] == "fail" and not excerpt_lacks(name, c)})
+        if name not in defects and bad:
+            false_alarms[name] = bad
     print(f"\ndev corpus: {len(res)} excerpts, printer defects noted in {sorted(defects)}, "
           f"false alarms: {len(false_alarms)} {false_alarms}")
     assert false_alarms == {}
