@@ -832,6 +832,8 @@ def build_columns(g: Group, prev: Group | None) -> None:
             g.cols = []
         else:
             cells = [t for t in htoks if not _is_label_header(t.text)]
+            while cells and cells[-1].mark and len(cells) > n:
+                cells.pop()  # an item heading ("8. Note Balances") after the column heads titles the rows
             g.cols = stream_label_columns(cells, n)
             _class_columns(g)
             if not any(c.entity or c.date or c.role or c.matches or c.klass for c in g.cols):

@@ -375,10 +375,10 @@ def split_records(toks: list[Tok], positional: bool) -> list[Row]:
                 cur = None  # "C" before "i" was an outline letter, not class C
                 continue
             close()
-            lead = t.text if not pending else None
+            lead = t.text
             continue
-        if lead is not None and t.kind == TEXT and not pending and t.mark is None:
-            t.mark = lead
+        if lead is not None and t.kind == TEXT and t.mark is None:
+            t.mark = lead  # the item mark in a cell of its own before this text ("8." "Note Balances")
         lead = None
         if t.kind == CLASS:
             if cur is not None and cur.kind == CLASS and not _has_figures(cur) and cur.values \
