@@ -458,10 +458,10 @@ class Emitter:
         """The table's reading as output: orientation, measure per column, what confirmed
         it, and the figures no measure claimed."""
         fields = self.b.fields[first_field:]
-        scopes = {f["scope"] for f in fields}
-        kind = "class" if "class" in scopes else ("pool" if "pool" in scopes else "other")
         if not fields:
             return
+        scopes = {f["scope"] for f in fields}
+        kind = "class" if "class" in scopes else ("pool" if "pool" in scopes else "other")
         cols = []
         for ci, col in enumerate(g.cols):
             got = {f["measure"] for f in fields if f["column"] == ci + 1 and f["measure"]}

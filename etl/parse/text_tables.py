@@ -54,7 +54,7 @@ def _is_squeezed(lines: list[str]) -> bool:
         return False
     spaced = sum(1 for s in spaced_lines if len(_NUMBERISH_WORD_RE.findall(s)) >= 3)
     figure_lines += spaced
-    return figure_lines >= 3 and spaced * 10 < figure_lines
+    return spaced * 10 < figure_lines
 
 
 def _is_one_cell_per_line(lines: list[str]) -> bool:
