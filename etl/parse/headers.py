@@ -109,6 +109,12 @@ def describe(col: Column, loose: bool = True) -> None:
         if not col.matches and col.entity is None and loose:
             # "Pool 1 Total" style headers carry no measure; others may be a whole phrase
             col.matches = [m for m in lex.lookup_label(rest, anchored=False) if m.score >= 20][:3]
+        if col.matches and col.matches[0].measure.name == "balance" and col.role is None and col.date is None:
+            # "Initial Outstanding Principal Amount": a bare balance whose label states its period
+            for period in ("original", "beginning", "ending"):
+                if lex.has_context(rest, period):
+                    col.role = period
+                    break
         if not col.matches and col.role is None and len(rest.split()) <= 4:
             # a column headed by its period alone ("Initial", "Beginning of Period", "End of
             # Period") holds that period's balances
@@ -476,6 +482,21 @@ class _Geometry:
         return pos, pen
 
 
+def _label_head_index(cells: list[Tok]) -> int | None:
+    """Index of the last header cell that heads the row-label column ("Class", "Tranche")."""
+    lex = lexicon()
+    for i in range(len(cells) - 1, -1, -1):
+        if lex.normalize(cells[i].text) in (("class",), ("tranche",), ("classes",), ("series",)):
+            return i
+    return None
+
+
+def one_cell_per_column(header: list[Tok], n: int) -> bool:
+    """The header is one row, led by the row-label head, with exactly one cell per value column."""
+    cells = [t for t in header if t.text.strip()]
+    return _label_head_index(cells) == 0 and len(cells) == n + 1
+
+
 def stream_cell_columns(header: list[Tok], types: list[str]) -> tuple[list[Column], str] | None:
     """Columns of a flattened (one cell per line) stacked header, rows right-aligned.
 
@@ -487,11 +508,7 @@ def stream_cell_columns(header: list[Tok], types: list[str]) -> tuple[list[Colum
     n = len(types)
     ncols = n + 1
     cells = [t for t in header if t.text.strip()]
-    idx = None
-    for i in range(len(cells) - 1, -1, -1):
-        if lex.normalize(cells[i].text) in (("class",), ("tranche",), ("classes",), ("series",)):
-            idx = i
-            break
+    idx = _label_head_index(cells)
     if idx is None or idx + ncols > len(cells):
         return None
     rows: list[list[Tok]] = []

@@ -22,6 +22,7 @@ from etl.parse.headers import (
     column_of,
     describe,
     header_overlaps,
+    one_cell_per_column,
     positional_columns,
     profile,
     stream_cell_columns,
@@ -811,7 +812,10 @@ def build_columns(g: Group, prev: Group | None) -> None:
         g.cols, g.title = stream_class_columns(htoks, types)
         if len(htoks) > 1:
             alt = stream_cell_columns(htoks, types)
-            if alt is not None and _quality(alt[0]) >= _quality(g.cols):
+            # a header row that holds one cell per column (from the row-label head on) is read
+            # cell by cell: word geometry is for streams that lost their cell boundaries
+            if alt is not None and (_quality(alt[0]) >= _quality(g.cols)
+                                    or (_quality(alt[0]) > 0 and one_cell_per_column(htoks, len(types)))):
                 g.cols, g.title = alt
             if _quality(g.cols) < len(g.cols):
                 seg = stream_segment_columns(htoks, types)
@@ -838,7 +842,8 @@ def build_columns(g: Group, prev: Group | None) -> None:
             _class_columns(g)
             if not any(c.entity or c.date or c.role or c.matches or c.klass for c in g.cols):
                 g.cols = []
-            g.title = " ".join(t.text for t in htoks[: max(0, len(htoks) - n)])
+            # with no column heads read, the text above is all title
+            g.title = " ".join(t.text for t in (htoks[: max(0, len(htoks) - n)] if g.cols else htoks))
 
 
 def _sub_heading(g: Group, prev: Group) -> bool:
@@ -999,6 +1004,15 @@ def _balance_by_arithmetic(b: Builder, c: dict) -> None:
     beg, end = c.get("beginning_balance"), c.get("ending_balance")
     if not isinstance(p, (int, float)):
         return  # (with no principal paid the two balances are equal: either reading gives the same figure)
+    places = {(b.fields[fi]["table"], b.fields[fi]["row"]) for _, fi in cands}
+    if beg is None and end is None and len(cands) == 2 and len(places) == 2:
+        # two period-less balances printed in two places that differ by the principal (and
+        # loss) paid: the larger is the balance before the distribution, the smaller after
+        (hi, fhi), (lo, flo) = sorted(cands, key=lambda x: -x[0])
+        if abs(hi - p - loss - lo) < 0.011:
+            c["beginning_balance"], c["ending_balance"] = hi, lo
+            b.fields[fhi]["measure"], b.fields[flo]["measure"] = "beginning_balance", "ending_balance"
+        return
     for value, fi in cands:
         if beg is None and isinstance(end, (int, float)) and abs(value - p - loss - end) < 0.011:
             c["beginning_balance"] = beg = value

@@ -221,6 +221,18 @@ def tokenize_fixed_line(line_text: str, line_no: int) -> list[Tok]:
     return merge_value_tokens(out)
 
 
+# a number after these words is a unit or a reference ("per $1,000", "item 1"), not a figure
+_REFERENCE_WORDS = frozenset({"per", "item", "items", "clause", "section", "paragraph"})
+_YEAR_RE = re.compile(r"(?:19|20)\d\d[.,;:]?$")
+_DAY_RE = re.compile(r"\d{1,2},$")
+_MONTH_RE = re.compile(r"(?i)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$")
+
+
+def _is_date_year(word: str, before2: str, before1: str) -> bool:
+    """A year after a month name and a day ("February 16, 2010") is part of a date, not a figure."""
+    return bool(_YEAR_RE.match(word) and _DAY_RE.match(before1) and _MONTH_RE.match(before2))
+
+
 def tokenize_stream_text(text: str, line_no: int) -> list[Tok]:
     """Words of whitespace-collapsed text: figures, CUSIPs and classes apart, other words in runs."""
     words = [(m.group(0), m.start()) for m in _WORD_RE.finditer(text)]
@@ -232,8 +244,11 @@ def tokenize_stream_text(text: str, line_no: int) -> list[Tok]:
         if w in ("-", "\u2014", "\u2013"):
             kinds.append(Tok(w, VALUE, s, s + len(w), line_no, parse_number(w)))
             continue
-        # "per $1,000" names a unit, not a figure
-        vt = None if kinds and words[len(kinds) - 1][0].lower() == "per" else _value_tok(w, s, s + len(w), line_no)
+        # "per $1,000" names a unit, "item 1" a line, not a figure; "February 16, 2010": the year ends a date
+        i = len(kinds)
+        vt = None if (i and words[i - 1][0].lower() in _REFERENCE_WORDS) or (i >= 2 and _is_date_year(w, words[i - 2][0],
+                                                                                          words[i - 1][0])) \
+            else _value_tok(w, s, s + len(w), line_no)
         kinds.append(vt)
     out: list[Tok] = []
     run: list[tuple[str, int]] = []
