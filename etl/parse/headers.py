@@ -75,6 +75,9 @@ class Column:
         return self.matches[0].measure.type if self.matches else None
 
 
+_DANGLING_RE = re.compile(r"(?i)\s+(?:as\s+of|as\s+at|at|on|for|of|ended|ending\s+on)$")
+
+
 def describe(col: Column, loose: bool = True) -> None:
     """Fill entity, date, role hints and lexicon matches from ``col.label``; ``loose``: when
     no variant ends the label, accept one found anywhere in it."""
@@ -104,6 +107,8 @@ def describe(col: Column, loose: bool = True) -> None:
     if lex.has_context(lab, "per_1000"):
         col.per1000 = True
         rest = re.split(r"(?i)\bper\b", rest)[0].strip() or rest
+    # a label cut before its date ("Balance as of", the date printed in the row below)
+    rest = _DANGLING_RE.sub("", rest).strip() or rest
     if rest and not (col.entity and rest.lower() in ("", "total")):
         col.matches = lex.lookup_label(rest)
         if not col.matches and col.entity is None and loose:
@@ -547,6 +552,65 @@ def stream_cell_columns(header: list[Tok], types: list[str]) -> tuple[list[Colum
         for c in cols:
             c.per1000 = True
     return cols, " ".join(t.text for t in title_cells)
+
+
+def stream_dated_band_columns(header: list[Tok], types: list[str]) -> tuple[list[Column], str] | None:
+    """Columns of a flattened header whose bottom row dates every column and whose row above
+    names runs of columns ("Balance as of" over two dates): each name spans the run of
+    columns that its measure fits best, as a lost colspan would have. None when that shape
+    does not fit."""
+    n = len(types)
+    cells = [t for t in header if t.text.strip()]
+    if n < 2 or len(cells) < n + 1:
+        return None
+    bottom = cells[-n:]
+    dates = [t.date or parse_date(t.text) for t in bottom]
+    if not all(dates) or len(set(dates)) < 2:
+        return None
+    upper: list[Tok] = []
+    for t in reversed(cells[:-n]):
+        if t.mark or parse_date(t.text) or len(upper) == n:
+            break  # an item heading ("B. Bond Balances") titles the table
+        upper.insert(0, t)
+    k = len(upper)
+    if not k:
+        return None
+    named = []
+    for t in upper:
+        c = Column(label=t.text)
+        describe(c)
+        named.append(c)
+    if not all(c.matches for c in named):
+        return None
+
+    @cache
+    def best(i: int, j: int) -> tuple[float, tuple[int, ...]]:
+        """Best fit of upper cells [i:] over columns [j:]: (score, run length of each cell)."""
+        if i == k:
+            return (0.0, ()) if j == n else (float("-inf"), ())
+        out: tuple[float, tuple[int, ...]] = (float("-inf"), ())
+        for run in range(1, n - j - (k - i - 1) + 1):
+            sc = sum(fit(named[i].mtype, types[c]) for c in range(j, j + run)) / run
+            rest, runs = best(i + 1, j + run)
+            if sc + rest > out[0]:
+                out = (sc + rest, (run, *runs))
+        return out
+
+    score, runs = best(0, 0)
+    if score <= 0:
+        return None
+    cols: list[Column] = []
+    for cell, run in zip(named, runs, strict=True):
+        for _ in range(run):
+            j = len(cols)
+            cols.append(Column(label=f"{cell.label} {bottom[j].text}", matches=list(cell.matches), vtype=types[j],
+                               date=dates[j], per1000=cell.per1000, entity=cell.entity))
+    # the earliest and latest dates under one name are its beginning and ending
+    for cell in named:
+        group = [c for c in cols if c.label.startswith(cell.label + " ")]
+        assign_date_roles(group)
+    title = " ".join(t.text for t in cells[: len(cells) - n - k])
+    return cols, title
 
 
 def stream_segment_columns(header: list[Tok], types: list[str]) -> tuple[list[Column], str] | None:

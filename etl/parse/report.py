@@ -27,6 +27,7 @@ from etl.parse.headers import (
     profile,
     stream_cell_columns,
     stream_class_columns,
+    stream_dated_band_columns,
     stream_label_columns,
     stream_segment_columns,
 )
@@ -817,6 +818,9 @@ def build_columns(g: Group, prev: Group | None) -> None:
             if alt is not None and (_quality(alt[0]) >= _quality(g.cols)
                                     or (_quality(alt[0]) > 0 and one_cell_per_column(htoks, len(types)))):
                 g.cols, g.title = alt
+            banded = stream_dated_band_columns(htoks, types)
+            if banded is not None and _quality(banded[0]) >= _quality(g.cols):
+                g.cols, g.title = banded
             if _quality(g.cols) < len(g.cols):
                 seg = stream_segment_columns(htoks, types)
                 if seg is not None and _quality(seg[0]) > _quality(g.cols):
