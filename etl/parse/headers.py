@@ -16,7 +16,7 @@ from functools import cache
 from etl.parse import classes as cls
 from etl.parse.dates import ANY_DATE_RE, parse_date
 from etl.parse.measures import Match, Measure, lexicon
-from etl.parse.tokens import Row, Tok, value_type
+from etl.parse.tokens import Row, Tok, strip_lead_marker, value_type
 
 _ENTITY_RE = re.compile(
     r"^(?:(?:loan\s+)?(?:pool|group|grp|sub-?pool|collateral\s+group|loan\s+group)\s*#?\s*([0-9]{1,2}[A-Z]?|[IVX]{1,4}[A-Z]?|[A-Z]))\b",
@@ -569,7 +569,7 @@ def stream_dated_band_columns(header: list[Tok], types: list[str]) -> tuple[list
         return None
     upper: list[Tok] = []
     for t in reversed(cells[:-n]):
-        if t.mark or parse_date(t.text) or len(upper) == n:
+        if t.mark or strip_lead_marker(t.text) != t.text or parse_date(t.text) or len(upper) == n:
             break  # an item heading ("B. Bond Balances") titles the table
         upper.insert(0, t)
     k = len(upper)
@@ -589,8 +589,10 @@ def stream_dated_band_columns(header: list[Tok], types: list[str]) -> tuple[list
         if i == k:
             return (0.0, ()) if j == n else (float("-inf"), ())
         out: tuple[float, tuple[int, ...]] = (float("-inf"), ())
-        for run in range(1, n - j - (k - i - 1) + 1):
-            sc = sum(fit(named[i].mtype, types[c]) for c in range(j, j + run)) / run
+        # a column the name's measure does not fit costs; between equal fits the earlier
+        # name takes the longer run
+        for run in range(n - j - (k - i - 1), 0, -1):
+            sc = sum(fit(named[i].mtype, types[c]) or -1.0 for c in range(j, j + run))
             rest, runs = best(i + 1, j + run)
             if sc + rest > out[0]:
                 out = (sc + rest, (run, *runs))
