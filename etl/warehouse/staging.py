@@ -107,15 +107,19 @@ def _rows_classes(p: dict[str, Any], acc: str) -> list[dict[str, Any]]:
 
 
 def _rows_class_totals(p: dict[str, Any], acc: str) -> list[dict[str, Any]]:
-    rows, seen = [], set()
+    # a section printing a subtotal and a total of one measure ("Total Class A Notes", then "Total
+    # Notes") keeps the one covering the most rows, the first of equals: the subtotal covers a subset
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
     for t in p.get("class_totals") or []:
         key = (t.get("section") or "", t.get("measure"))
-        if not key[1] or key in seen:
+        if not key[1]:
             continue
-        seen.add(key)
-        rows.append({"accession": acc, "section": key[0], "measure": key[1], "value": t.get("value"),
-                     "n_rows": t.get("rows"), "line": t.get("line")})
-    return rows
+        kept = rows.get(key)
+        if kept is not None and (t.get("rows") or 0) <= (kept["n_rows"] or 0):
+            continue
+        rows[key] = {"accession": acc, "section": key[0], "measure": key[1], "value": t.get("value"),
+                     "n_rows": t.get("rows"), "line": t.get("line")}
+    return list(rows.values())
 
 
 def _rows_pools(p: dict[str, Any], acc: str) -> list[dict[str, Any]]:

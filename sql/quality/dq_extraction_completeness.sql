@@ -11,7 +11,20 @@
 --                   parser attached no field to (hand-typed reports) is judged against every class
 --                   (pool) of the report. Observed 1 = read, 0 = missing; expected 1;
 --   unread_figures  a class or pool table has figures under no header: a column the parser could not
---                   attach (stg_unread_figure.header NULL). Observed = their count, expected 0;
+--                   attach (stg_unread_figure.header NULL). Observed = their count, expected 0. Row
+--                   numbers and class factors under no header are no figures to read (see
+--                   dq_extraction_table); the detail names them;
+--   ending_balance, interest (identity)  a class row whose identity is half read: a beginning
+--                   balance and no ending one, or principal and a total and no interest; the section
+--                   and the detail name the class table the beginning balance (principal) was read in;
+--   class_figure    a printed amount or rate whose label names one of the report's classes ("Class X"
+--                   or "Tranche X", or a designation of letters and digits such as A-1 alone) that the
+--                   parser attached to no class (no measure, or a class measure read at deal or pool
+--                   level): an unread class figure. Observed = their count per class, expected 0; the
+--                   detail gives label, figure and line. A report without any has one passing row;
+--   class_cusip     figures printed under a row label holding a CUSIP (nine characters with a letter,
+--                   its check digit right) that no class row of the report carries: a class row the
+--                   parser did not read. Observed = the row's figures, expected 0;
 --   confirmed       the parser's `tables` says its reading of a class table is unconfirmed
 --                   (observed 0, expected 1): a column of figures no measure names, or an identity
 --                   the rows should obey that fails under the header's reading and under every
@@ -27,7 +40,7 @@
 -- (accession, pool, measure) wanted; one per class or pool table (unread_figures) and per class table
 -- the parser judged (confirmed). Tolerance 0: counts, not amounts. The detail names class, measure,
 -- table and line; dq_filing_status gives it as the reason.
--- depends_on: dq_extraction_table
+-- depends_on: dq_extraction_table, dq_cusip_digit
 CREATE OR REPLACE VIEW dq_extraction_completeness AS
 WITH report AS (
     SELECT r.accession, coalesce(r.kind, 'unknown') AS kind,
@@ -178,11 +191,21 @@ entity_rows AS (
 -- a class whose identity is half printed: a beginning balance and no ending one, or principal
 -- and a total distribution and no interest. Every statement gives the balance after the
 -- distribution and what the total is made of; a reading that lost one of them cannot be checked.
+-- The section is the class table the row's beginning balance (principal) was read in: where a
+-- document is cut, that is the table the cut falls in, and the detail names it.
+read_in AS (
+    SELECT f.accession, f.entity, f.measure, arg_min(t.table_key, f.line) AS table_key, arg_min(t.place, f.line) AS place
+    FROM stg_report_field f
+    JOIN tab t USING (accession, table_no)
+    WHERE f.scope = 'class' AND f.measure IN ('beginning_balance', 'principal') AND f.value IS NOT NULL
+    GROUP BY ALL
+),
 identity_rows AS (
-    SELECT c.accession, 'class' AS scope, c.class, NULL AS pool, NULL AS section, w.measure,
+    SELECT c.accession, 'class' AS scope, c.class, NULL AS pool, r.table_key AS section, w.measure,
            0 AS observed, 1 AS expected, -1 AS residual,
            NOT (coalesce(c.notional, false) OR coalesce(c.residual, false) OR coalesce(z.all_zero, false)) AS applicable,
            'class ' || c.class || ' has no ' || w.measure || ': ' || w.why
+               || coalesce(' (read in the ' || r.place || ')', '')
                || CASE WHEN coalesce(c.notional, false) THEN ' (not required of a notional, interest-only class)'
                        WHEN coalesce(c.residual, false) THEN ' (not required of a residual class)'
                        WHEN coalesce(z.all_zero, false) THEN ' (not required of a paid-off class)'
@@ -193,10 +216,120 @@ identity_rows AS (
             ('interest', 'its principal and total distribution are read, so the report prints what else the total holds'))
           AS v(measure, why)) w ON true
     LEFT JOIN paid_off z ON z.accession = c.accession AND z.entity = c.class
+    LEFT JOIN read_in r ON r.accession = c.accession AND r.entity = c.class
+                       AND r.measure = CASE WHEN w.measure = 'ending_balance' THEN 'beginning_balance' ELSE 'principal' END
     WHERE c.accession IN (SELECT accession FROM judged)
       AND ((w.measure = 'ending_balance' AND c.beginning_balance IS NOT NULL AND c.ending_balance IS NULL)
         OR (w.measure = 'interest' AND c.principal IS NOT NULL AND c.total_distribution IS NOT NULL
             AND c.interest IS NULL AND c.total_distribution <> c.principal))
+),
+-- ---------------------------------------------------------------- figures of a class no class claimed
+-- Printed amounts and rates (a figure with a decimal point, a thousands separator, '$' or '%') that
+-- the parser attached to no class: no measure, or a class measure read at deal or pool level.
+loose_figure AS (
+    SELECT accession, table_no, line, seq, label, raw
+    FROM stg_report_field
+    WHERE value IS NOT NULL AND regexp_matches(raw, '[0-9]') AND regexp_matches(raw, '[.,$%]')
+      AND (entity IS NULL OR scope IS NULL OR scope NOT IN ('class', 'class_total'))
+      AND (measure IS NULL OR measure IN ('original_balance', 'beginning_balance', 'principal', 'interest',
+           'total_distribution', 'realized_loss', 'ending_balance', 'pass_through_rate', 'next_pass_through_rate',
+           'principal_per_1000', 'interest_per_1000', 'total_per_1000', 'realized_loss_per_1000',
+           'ending_balance_per_1000', 'interest_distributable', 'carryforward_interest', 'basis_risk_shortfall',
+           'prepayment_interest_shortfall', 'interest_shortfall', 'remittance_amount', 'cumulative_realized_loss'))
+      AND accession IN (SELECT accession FROM judged)
+    UNION ALL
+    SELECT accession, table_no, line, seq, label, raw
+    FROM stg_unread_figure
+    WHERE source = 'table' AND value IS NOT NULL AND regexp_matches(raw, '[0-9]') AND regexp_matches(raw, '[.,$%]')
+      AND (entity IS NULL OR scope IS NULL OR scope NOT IN ('class', 'class_total'))
+      AND accession IN (SELECT accession FROM judged)
+),
+loose_words AS (
+    SELECT *, ' ' || trim(regexp_replace(upper(coalesce(label, '')), '[^A-Z0-9*@#-]+', ' ', 'g')) || ' ' AS words
+    FROM loose_figure
+),
+-- the report's class designations: its class rows and the classes its fields are attached to. A
+-- label names one when it prints "Class X" or "Tranche X", or, for a designation of letters and
+-- digits (A-1, 2A), the designation alone.
+designation AS (
+    SELECT accession, entity,
+           ' ' || trim(regexp_replace(upper(entity), '[^A-Z0-9*@#-]+', ' ', 'g')) || ' ' AS token,
+           regexp_matches(entity, '[0-9]') AND regexp_matches(entity, '[A-Za-z]') AS distinctive
+    FROM (SELECT accession, class AS entity FROM stg_class_period
+          UNION
+          SELECT accession, entity FROM stg_report_field WHERE scope = 'class' AND entity IS NOT NULL)
+    WHERE accession IN (SELECT accession FROM judged) AND trim(entity) <> ''
+),
+class_figure AS (
+    SELECT l.accession, d.entity AS class, l.table_no, l.line, l.seq, l.label, l.raw
+    FROM loose_words l
+    JOIN designation d ON d.accession = l.accession
+    WHERE (d.distinctive AND contains(l.words, d.token))
+       OR contains(l.words, ' CLASS' || d.token) OR contains(l.words, ' TRANCHE' || d.token)
+),
+class_figure_rows AS (
+    SELECT g.accession, 'class' AS scope, g.class, NULL AS pool,
+           coalesce(t.table_key, 'table ' || g.table_no || ', line ' || g.line, 'line ' || g.line) AS section,
+           'class_figure' AS measure, g.n AS observed, 0 AS expected, g.n AS residual, true AS applicable,
+           'class ' || g.class || ' has ' || g.n || ' unread figure' || CASE WHEN g.n = 1 THEN '' ELSE 's' END
+               || ' whose label names it but no class field claimed'
+               || coalesce(' (' || t.place || ')', '') || ': ' || g.sample AS detail
+    FROM (SELECT accession, class, count(*) AS n, arg_min(table_no, line) AS table_no, min(line) AS line,
+                 string_agg('''' || label || ''' ' || raw || ' at line ' || line, '; ' ORDER BY line, seq)
+                     FILTER (WHERE rn <= 3) || CASE WHEN count(*) > 3 THEN '; ...' ELSE '' END AS sample
+          FROM (SELECT *, row_number() OVER (PARTITION BY accession, class ORDER BY line, seq) AS rn FROM class_figure)
+          GROUP BY accession, class) g
+    LEFT JOIN tab t ON t.accession = g.accession AND t.table_no = g.table_no
+),
+-- a row labelled by a CUSIP (nine characters with a letter, its check digit right) that no class
+-- row of the report carries: a class row the parser did not read
+known_cusip AS (
+    SELECT DISTINCT accession, unnest(regexp_split_to_array(upper(cusip), '[^A-Z0-9*@#]+')) AS cusip
+    FROM stg_class_period WHERE cusip IS NOT NULL
+    UNION
+    SELECT DISTINCT accession, unnest(regexp_split_to_array(upper(raw), '[^A-Z0-9*@#]+'))
+    FROM stg_report_field WHERE measure = 'cusip' AND scope = 'class' AND raw IS NOT NULL
+),
+cusip_word AS (
+    SELECT l.accession, l.table_no, l.line, l.seq, l.label, l.raw,
+           unnest(list_distinct(string_split(trim(regexp_replace(l.words, '[^A-Z0-9*@#]+', ' ', 'g')), ' '))) AS cusip
+    FROM loose_words l
+),
+cusip_figure AS (
+    SELECT w.*
+    FROM cusip_word w
+    WHERE regexp_matches(w.cusip, '^[0-9A-Z*@#]{8}[0-9]$') AND regexp_matches(w.cusip, '[A-Z]')
+      AND dq_cusip_digit(w.cusip) = CAST(right(w.cusip, 1) AS INTEGER)
+      AND NOT EXISTS (SELECT 1 FROM known_cusip k WHERE k.accession = w.accession AND k.cusip = w.cusip)
+),
+-- one failing row per row label carrying such CUSIPs (a row may print two: 144A and Reg S)
+cusip_label AS (
+    SELECT accession, label, string_agg(DISTINCT cusip, '/' ORDER BY cusip) AS cusips
+    FROM cusip_figure GROUP BY accession, label
+),
+cusip_rows AS (
+    SELECT g.accession, 'class' AS scope, NULL AS class, NULL AS pool,
+           coalesce(t.table_key, 'table ' || g.table_no || ', line ' || g.line, 'line ' || g.line) AS section,
+           'class_cusip' AS measure, g.n AS observed, 0 AS expected, g.n AS residual, true AS applicable,
+           'a class row the parser did not read: ' || g.n || ' figure' || CASE WHEN g.n = 1 THEN '' ELSE 's' END
+               || ' printed under CUSIP ' || g.cusips || coalesce(' in table ' || g.table_no, '')
+               || ', a CUSIP no class row of the report carries: ' || g.sample AS detail
+    FROM (SELECT f.accession, f.cusips, count(*) AS n, arg_min(f.table_no, f.line) AS table_no, min(f.line) AS line,
+                 string_agg(f.raw || ' at line ' || f.line, ', ' ORDER BY f.line, f.seq) FILTER (WHERE f.rn <= 3)
+                     || CASE WHEN count(*) > 3 THEN ', ...' ELSE '' END AS sample
+          FROM (SELECT l.*, c.cusips, row_number() OVER (PARTITION BY l.accession, l.label ORDER BY l.line, l.seq) AS rn
+                FROM loose_words l JOIN cusip_label c ON c.accession = l.accession AND c.label = l.label) f
+          GROUP BY f.accession, f.cusips) g
+    LEFT JOIN tab t ON t.accession = g.accession AND t.table_no = g.table_no
+),
+-- one passing row per report judged when neither kind of unclaimed class figure is printed
+class_figure_pass AS (
+    SELECT j.accession, 'report' AS scope, NULL AS class, NULL AS pool, NULL AS section, 'class_figure' AS measure,
+           0 AS observed, 0 AS expected, 0 AS residual, true AS applicable,
+           'every figure whose label names a class or a CUSIP of it is read as the class''s' AS detail
+    FROM judged j
+    WHERE NOT EXISTS (SELECT 1 FROM class_figure_rows r WHERE r.accession = j.accession)
+      AND NOT EXISTS (SELECT 1 FROM cusip_rows r WHERE r.accession = j.accession)
 ),
 -- ---------------------------------------------------------------- tables
 unread_rows AS (
@@ -206,7 +339,8 @@ unread_rows AS (
            CASE WHEN unread_figures = 0 THEN place || ': every figure is under a header'
                 ELSE place || ' has ' || unread_columns
                      || ' unread column' || CASE WHEN unread_columns = 1 THEN '' ELSE 's' END
-                     || ', figures under no header that no measure claimed: ' || unread_list END AS detail
+                     || ', figures under no header that no measure claimed: ' || unread_list END
+               || coalesce(' (not figures to read: ' || derived_columns || ')', '') AS detail
     FROM tab
 ),
 confirmed_rows AS (
@@ -227,6 +361,9 @@ checked AS (
     SELECT * FROM report_rows
     UNION ALL SELECT * FROM entity_rows
     UNION ALL SELECT * FROM identity_rows
+    UNION ALL SELECT * FROM class_figure_rows
+    UNION ALL SELECT * FROM cusip_rows
+    UNION ALL SELECT * FROM class_figure_pass
     UNION ALL SELECT * FROM unread_rows
     UNION ALL SELECT * FROM confirmed_rows
 )

@@ -4,7 +4,8 @@
 -- Grain: one row per stg_report row (filing). Key: accession.
 --   figures_printed   figures printed in the report's class and pool tables (dq_extraction_table.figures)
 --   figures_read      those a measure claimed
---   figures_unread    under no header (columns the parser could not attach)
+--   figures_unread    under no header (columns the parser could not attach; row numbers and class
+--                     factors, dq_extraction_table's derived_columns, not counted)
 --   figures_unmapped  under a header or label no measure claims
 --   share_read        figures_read / figures_printed; NULL when the report has no class or pool table
 -- depends_on: dq_extraction_table

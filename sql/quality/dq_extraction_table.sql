@@ -10,7 +10,11 @@
 --   figures           numeric fields of the table, read or not, plus the unread figures the parser
 --                     listed without making a field of them (stg_unread_figure.source = 'table')
 --   figures_read      fields a measure claimed
---   unread_figures    figures under no header (a column the parser could not attach): an error
+--   unread_figures    figures under no header (a column the parser could not attach): an error.
+--                     Two kinds of unheaded column carry nothing to read and are not counted: a
+--                     numbering (whole numbers rising by one from row to row, the rows' item numbers),
+--                     and a factor (every figure equals its class row's ending balance divided by its
+--                     original balance, to the decimals printed): derived_columns names them
 --   unread_columns    how many columns those are; unread_list names them with their first figures
 --   unmapped_figures  figures under a header or row label no measure claims: a warning, per label
 --   confirmed, confidence, identities: the parser's verdict on its reading (NULL: not reported)
@@ -35,19 +39,46 @@ tables AS (
     FROM f
     FULL OUTER JOIN stg_report_table t ON t.accession = f.accession AND t.table_no = f.table_no
 ),
+unread_cell AS (
+    SELECT u.*, row_number() OVER (PARTITION BY u.accession, u.table_no, u.column_no ORDER BY u.line, u.seq) AS rn,
+           length(regexp_extract(u.raw, '\.([0-9]+)', 1)) AS decimals,
+           CASE WHEN c.original_balance > 0 THEN c.ending_balance / c.original_balance END AS factor
+    FROM stg_unread_figure u
+    LEFT JOIN stg_class_period c ON u.scope = 'class' AND c.accession = u.accession AND c.class = u.entity
+    WHERE u.header IS NULL
+),
+-- whole numbers printed in a column, whatever row label the parser gave them (a Total row's own)
+numbered AS (
+    SELECT accession, table_no, column_no,
+           count(*) >= 3 AND count(DISTINCT value) = count(*) AND max(value) - min(value) = count(*) - 1 AS consecutive
+    FROM stg_unread_figure
+    WHERE column_no IS NOT NULL AND regexp_matches(trim(raw), '^[0-9]+$')
+    GROUP BY accession, table_no, column_no
+),
 unread_column AS (
     SELECT accession, table_no, column_no, count(*) AS n,
            string_agg(raw, ', ' ORDER BY line, seq) FILTER (WHERE rn <= 3)
-               || CASE WHEN count(*) > 3 THEN ', ...' ELSE '' END AS sample
-    FROM (SELECT *, row_number() OVER (PARTITION BY accession, table_no, column_no ORDER BY line, seq) AS rn
-          FROM stg_unread_figure WHERE header IS NULL)
+               || CASE WHEN count(*) > 3 THEN ', ...' ELSE '' END AS sample,
+           -- item numbers of the rows (5, 6, 7, ...): no figure of any row
+           coalesce(bool_and(regexp_matches(trim(raw), '^[0-9]+$')) AND bool_and(consecutive), false) AS numbering,
+           -- each class row's factor, ending / original balance as printed: derived from figures read
+           column_no IS NOT NULL
+               AND bool_and(value IS NOT NULL AND decimals >= 3 AND factor IS NOT NULL
+                            AND abs(value - factor) <= 0.5 * pow(10, -decimals) + 1e-9) AS derived_factor
+    FROM unread_cell
+    LEFT JOIN numbered USING (accession, table_no, column_no)
     GROUP BY accession, table_no, column_no
 ),
 unread AS (
-    SELECT accession, table_no, sum(n) AS unread_figures, count(*) AS unread_columns,
+    SELECT accession, table_no,
+           sum(n) FILTER (WHERE NOT (numbering OR derived_factor)) AS unread_figures,
+           count(*) FILTER (WHERE NOT (numbering OR derived_factor)) AS unread_columns,
            string_agg(coalesce('column ' || column_no, 'a column') || ' (' || n || ' figure'
                       || CASE WHEN n = 1 THEN '' ELSE 's' END || ': ' || sample || ')', '; '
-                      ORDER BY column_no NULLS LAST) AS unread_list
+                      ORDER BY column_no NULLS LAST) FILTER (WHERE NOT (numbering OR derived_factor)) AS unread_list,
+           string_agg('column ' || column_no || CASE WHEN numbering THEN ' (row numbers: ' ELSE ' (class factors: ' END
+                      || sample || ')', '; ' ORDER BY column_no) FILTER (WHERE numbering OR derived_factor)
+               AS derived_columns
     FROM unread_column
     GROUP BY accession, table_no
 ),
@@ -63,7 +94,7 @@ SELECT t.accession, t.table_no, t.line, t.section, t.kind, t.orientation,
        t.kind || ' table' || coalesce(' at line ' || t.line, '') || ' (table ' || t.table_no || ')' AS place,
        t.field_figures + coalesce(e.listed_figures, 0) AS figures, t.figures_read,
        coalesce(u.unread_figures, 0) AS unread_figures, coalesce(u.unread_columns, 0) AS unread_columns,
-       u.unread_list, coalesce(e.unmapped_figures, 0) AS unmapped_figures,
+       u.unread_list, u.derived_columns, coalesce(e.unmapped_figures, 0) AS unmapped_figures,
        t.confirmed, t.confidence, t.identities
 FROM tables t
 LEFT JOIN unread u USING (accession, table_no)
