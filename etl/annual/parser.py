@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from . import compliance, cover, regab, usap
@@ -143,10 +144,9 @@ def _parse(text: str, documents: list[dict] | None, out: dict, warnings: list[st
     parties: list[dict] = out["parties"]
     _guard(warnings, "parties", lambda: _parties(body, sections, report, parties), None)
 
-    if report["era"] == "reg_ab":
-        _guard(warnings, "Reg AB exhibits", lambda: _reg_ab(sections, index, parties, out, warnings, fy_start, fy_end), None)
-    else:
-        _guard(warnings, "USAP exhibits", lambda: _usap(sections, index, parties, out, warnings, fy_start, fy_end), None)
+    reader = _RegAbReader if report["era"] == "reg_ab" else _UsapReader
+    what = "Reg AB exhibits" if report["era"] == "reg_ab" else "USAP exhibits"
+    _guard(warnings, what, lambda: reader(sections, index, parties, out, warnings, fy_start, fy_end).read(), None)
 
     _guard(warnings, "statements", lambda: _statements(sections, index, parties, out, warnings), None)
 
@@ -284,83 +284,220 @@ def _statements(sections: list[Section], index: dict, parties: list[dict], out: 
         })
 
 
-# ----------------------------------------------------------------------------------- USAP
+# ------------------------------------------------------------------------ servicing assessments
 
-def _usap(sections, index, parties, out, warnings, fy_start, fy_end) -> None:
-    full = "\n".join(s.text for s in sections)
-    appendix = usap.parse_appendix(full)
-    known = criterion_codes(FRAMEWORK_USAP)
-    if appendix:
+@dataclass
+class _Finding:
+    """What one party's reports say, criterion by criterion (its reports merged: several
+    platforms, or the accountant's findings on top of management's)."""
+
+    party: str
+    role: str | None = None
+    exceptions: dict[str, dict] = field(default_factory=dict)  # criterion -> first exception found
+    not_applicable: set[str] = field(default_factory=set)
+    partial: dict[str, list[str]] = field(default_factory=dict)  # criterion -> sub-parts not applicable
+    uncoded: str | None = None  # noncompliance reported without a criterion cited (USAP)
+
+
+class _AssessmentReader:
+    """Management's assessments and the accountants' attestations of one framework's 10-K, into
+    one ``servicing_assessments`` row per assessed party and criterion. The frameworks differ in
+    where the criteria come from, what an assessment report states, and what an attestation of an
+    unassessed party means; the rest is this class."""
+
+    framework: str
+    attestations_first: bool  # USAP filings lead with the accountants' reports
+    no_party_attestation: str  # warning texts, "{where}" the exhibit
+    no_party_assessment: str
+
+    def __init__(self, sections: list[Section], index: dict[str, tuple[str, str]], parties: list[dict],
+                 out: dict[str, Any], warnings: list[str], fy_start: str | None, fy_end: str | None) -> None:
+        self.sections, self.index, self.parties, self.out = sections, index, parties, out
+        self.warnings, self.fy_start, self.fy_end = warnings, fy_start, fy_end
+        self.findings: list[_Finding] = []
+
+    # -- what each framework says differently
+    def criteria(self) -> list[str]:
+        raise NotImplementedError
+
+    def exceptions_in(self, text: str) -> list[dict]:
+        raise NotImplementedError
+
+    def where(self, s: Section) -> str:
+        return s.exhibit
+
+    def assessment(self, s: Section, name: str, role: str | None) -> None:
+        """Record one management's assessment report of party ``name``."""
+        raise NotImplementedError
+
+    def unassessed(self, name: str, role: str | None) -> _Finding | None:
+        """The finding an attestation of a party with no assessment report goes to (None: dropped)."""
+        raise NotImplementedError
+
+    def before_rows(self, f: _Finding) -> None:
+        """Hook before a party's rows are written."""
+
+    def finish(self) -> None:
+        """Hook after every row is written."""
+
+    # -- shared
+    def read(self) -> None:
+        codes = self.criteria()
+        steps = (self._attestations, self._assessments)
+        for step in steps if self.attestations_first else reversed(steps):
+            step()
+        for f in self.findings:
+            self.before_rows(f)
+            self._rows(f, codes)
+        self.finish()
+
+    def find(self, name: str) -> _Finding | None:
+        return next((f for f in self.findings if same_party(f.party, name)), None)
+
+    def _subject(self, s: Section) -> tuple[str | None, str | None]:
+        name, role = compliance.subject_party(s.text, _hint(self.index, s))
+        return _canonical_name(self.parties, name), role
+
+    def _assessments(self) -> None:
+        for s in self.sections:
+            if s.kind != ASSESSMENT:
+                continue
+            name, role = self._subject(s)
+            if not name:
+                self.warnings.append(self.no_party_assessment.format(where=self.where(s)))
+                continue
+            self.assessment(s, name, role)
+            self.out["insurance"].extend(_insurance(self.warnings, s.text, name, self.fy_start, self.fy_end))
+
+    def _attestations(self) -> None:
+        for s in self.sections:
+            if s.kind != ATTESTATION:
+                continue
+            name, role = self._subject(s)
+            firm = accountant_name(s.text)
+            excs = self.exceptions_in(s.text)
+            add_party(self.parties, firm, "accountant", f"exhibit {s.exhibit}".strip())
+            self.out["attestations"].append({
+                "party": name, "accountant": firm, "opinion": compliance.opinion(s.text),
+                "exceptions": [{"criterion": e["criterion"], "detail": e["detail"]} for e in excs],
+                "framework": self.framework, "date": _report_date(s.text), "exhibit": s.exhibit or None,
+            })
+            if not name:
+                self.warnings.append(self.no_party_attestation.format(where=self.where(s)))
+                continue
+            target = self.find(name) or self.unassessed(name, role)
+            if target is None:
+                continue
+            target.role = target.role or role
+            for e in excs:  # the accountant found what management did not report
+                target.exceptions.setdefault(e["criterion"], e)
+
+    def _rows(self, f: _Finding, codes: list[str]) -> None:
+        for code in codes:
+            e = f.exceptions.get(code)
+            if e:
+                status, detail = "exception", e["detail"]
+            elif code in f.not_applicable:
+                status, detail = "not_applicable", None
+            else:
+                status, detail = "compliant", None
+            if code in f.partial and status != "not_applicable":
+                note = f"sub-part(s) {', '.join(f.partial[code])} not applicable"
+                detail = f"{detail} ({note})" if detail else note
+            size, bad = (e["sample_size"], e["sample_exceptions"]) if e else (None, None)
+            if e and size is None and len(f.exceptions) == 1 and f.uncoded:
+                size, bad = parse_sample(f.uncoded)
+            self.out["servicing_assessments"].append({
+                "party": f.party, "criterion": code, "status": status, "detail": detail,
+                "sample_size": size, "sample_exceptions": bad,
+                "framework": self.framework, "applicable": status != "not_applicable",
+            })
+
+
+class _UsapReader(_AssessmentReader):
+    """Before Regulation AB: accountants' reports on management's assertion against the USAP
+    minimum servicing standards listed in the filing's appendix."""
+
+    framework = FRAMEWORK_USAP
+    attestations_first = True
+    no_party_attestation = "annual: accountants' report {where}: servicer not found"
+    no_party_assessment = "annual: management's assertion {where}: servicer not found"
+
+    def criteria(self) -> list[str]:
+        appendix = usap.parse_appendix("\n".join(s.text for s in self.sections))
+        known = criterion_codes(FRAMEWORK_USAP)
+        if not appendix:
+            if any(s.kind in (ASSESSMENT, ATTESTATION) for s in self.sections):
+                self.warnings.append("annual: no appendix of minimum servicing standards; used the USAP dimension")
+            return list(known)
         codes = [a["code"] for a in appendix]
         extra = [c for c in codes if c not in known]
         if extra:
-            warnings.append(f"annual: appendix lists standards not in the USAP dimension: {extra}")
-    else:
-        codes = list(known)
-        if any(s.kind in (ASSESSMENT, ATTESTATION) for s in sections):
-            warnings.append("annual: no appendix of minimum servicing standards; used the USAP dimension")
+            self.warnings.append(f"annual: appendix lists standards not in the USAP dimension: {extra}")
+        return codes
 
-    findings: dict[str, dict] = {}  # party -> {"exceptions": {code: exc}, "uncoded": str|None}
+    def exceptions_in(self, text: str) -> list[dict]:
+        return usap.exceptions_in(text)
 
-    def party_entry(name: str) -> dict:
-        for key, entry in findings.items():
-            if same_party(key, name):
-                return entry
-        findings[name] = {"exceptions": {}, "uncoded": None, "role": None}
-        return findings[name]
+    def unassessed(self, name: str, role: str | None) -> _Finding:
+        self.findings.append(_Finding(name))  # an accountant's report alone is an assessment
+        return self.findings[-1]
 
-    for s in sections:
-        if s.kind != ATTESTATION:
-            continue
-        name, role = compliance.subject_party(s.text, _hint(index, s))
-        name = _canonical_name(parties, name)
-        firm = accountant_name(s.text)
-        excs = usap.exceptions_in(s.text)
-        add_party(parties, firm, "accountant", f"exhibit {s.exhibit}".strip())
-        out["attestations"].append({
-            "party": name, "accountant": firm, "opinion": compliance.opinion(s.text),
-            "exceptions": [{"criterion": e["criterion"], "detail": e["detail"]} for e in excs],
-            "framework": FRAMEWORK_USAP, "date": _report_date(s.text), "exhibit": s.exhibit or None,
-        })
-        if name:
-            entry = party_entry(name)
-            entry["role"] = entry["role"] or role
-            for e in excs:
-                entry["exceptions"].setdefault(e["criterion"], e)
-        else:
-            warnings.append(f"annual: accountants' report {s.exhibit}: servicer not found")
-
-    for s in sections:
-        if s.kind != ASSESSMENT:
-            continue
-        name, role = compliance.subject_party(s.text, _hint(index, s))
-        name = _canonical_name(parties, name)
-        if not name:
-            warnings.append(f"annual: management's assertion {s.exhibit}: servicer not found")
-            continue
-        entry = party_entry(name)
-        entry["role"] = entry["role"] or role
+    def assessment(self, s: Section, name: str, role: str | None) -> None:
+        f = self.find(name) or self.unassessed(name, role)
+        f.role = f.role or role
         for e in usap.exceptions_in(s.text):
-            entry["exceptions"].setdefault(e["criterion"], e)
-        entry["uncoded"] = entry["uncoded"] or usap.uncoded_noncompliance(s.text)
-        out["insurance"].extend(_insurance(warnings, s.text, name, fy_start, fy_end))
+            f.exceptions.setdefault(e["criterion"], e)
+        f.uncoded = f.uncoded or usap.uncoded_noncompliance(s.text)
 
-    for name, entry in findings.items():
-        role = _role_for(parties, name, entry["role"])
-        add_party(parties, name, role, "assessment")
-        excs = entry["exceptions"]
-        if entry["uncoded"] and not excs:
-            warnings.append(f"annual: {name}: noncompliance reported without a standard cited")
-        for code in codes:
-            e = excs.get(code)
-            size, bad = (e["sample_size"], e["sample_exceptions"]) if e else (None, None)
-            if e and size is None and len(excs) == 1 and entry["uncoded"]:
-                size, bad = parse_sample(entry["uncoded"])
-            out["servicing_assessments"].append({
-                "party": name, "criterion": code, "status": "exception" if e else "compliant",
-                "detail": e["detail"] if e else None, "sample_size": size, "sample_exceptions": bad,
-                "framework": FRAMEWORK_USAP, "applicable": True,
-            })
+    def before_rows(self, f: _Finding) -> None:
+        add_party(self.parties, f.party, _role_for(self.parties, f.party, f.role), "assessment")
+        if f.uncoded and not f.exceptions:
+            self.warnings.append(f"annual: {f.party}: noncompliance reported without a standard cited")
+
+
+class _RegAbReader(_AssessmentReader):
+    """Regulation AB (2006 on): EX-33 assessments and EX-34 attestations against Item 1122(d)."""
+
+    framework = FRAMEWORK_REG_AB
+    attestations_first = False
+    no_party_attestation = "annual: attestation {where}: party not found"
+    no_party_assessment = "annual: assessment {where}: party not found"
+
+    def criteria(self) -> list[str]:
+        return criterion_codes(FRAMEWORK_REG_AB)
+
+    def exceptions_in(self, text: str) -> list[dict]:
+        return regab.exceptions_in(text)
+
+    def where(self, s: Section) -> str:
+        return s.exhibit or s.filename
+
+    def unassessed(self, name: str, role: str | None) -> None:
+        self.warnings.append(f"annual: attestation for {name} has no matching assessment (EX-33)")
+        return None
+
+    def assessment(self, s: Section, name: str, role: str | None) -> None:
+        role = _role_for(self.parties, name, role)
+        add_party(self.parties, name, role, f"exhibit {s.exhibit}".strip())
+        na, partial = regab.applicability(s.text)
+        excs = {e["criterion"]: e for e in regab.exceptions_in(s.text)}  # the last mention of a criterion
+        for bad in regab.unknown_refs(s.text):
+            self.warnings.append(f"annual: assessment {s.exhibit}: cites {bad}, not a criterion of Item 1122(d)")
+        same = self.find(name)
+        if same is None:
+            self.findings.append(_Finding(name, exceptions=excs, not_applicable=na, partial=partial))
+            return
+        # one party, several platforms: one row per criterion, the worst finding wins
+        same.not_applicable &= na
+        for code, subs in partial.items():
+            same.partial.setdefault(code, []).extend(x for x in subs if x not in same.partial[code])
+        for code, e in excs.items():
+            same.exceptions.setdefault(code, e)
+
+    def finish(self) -> None:
+        if not self.findings and any(s.kind == BODY and re.search(r"1122\s*\(d\)", s.text) for s in self.sections):
+            self.warnings.append("annual: Item 1122 cited but no EX-33 assessment report found")
 
 
 def _insurance(warnings: list[str], text: str, party: str | None, fy_start: str | None,
@@ -380,81 +517,6 @@ def _report_date(text: str) -> str | None:
                        r"\s+\d{1,2},\s*\d{4})[ \t]*$", tail, re.MULTILINE)
     return parse_date(dates[-1]) if dates else None
 
-
-# ----------------------------------------------------------------------------------- Reg AB
-
-def _reg_ab(sections, index, parties, out, warnings, fy_start, fy_end) -> None:
-    codes = criterion_codes(FRAMEWORK_REG_AB)
-    assessed: list[dict] = []
-    for s in sections:
-        if s.kind != ASSESSMENT:
-            continue
-        name, role = compliance.subject_party(s.text, _hint(index, s))
-        name = _canonical_name(parties, name)
-        if not name:
-            warnings.append(f"annual: assessment {s.exhibit or s.filename}: party not found")
-            continue
-        role = _role_for(parties, name, role)
-        add_party(parties, name, role, f"exhibit {s.exhibit}".strip())
-        na, partial = regab.applicability(s.text)
-        excs = {e["criterion"]: e for e in regab.exceptions_in(s.text)}
-        for bad in regab.unknown_refs(s.text):
-            warnings.append(f"annual: assessment {s.exhibit}: cites {bad}, not a criterion of Item 1122(d)")
-        same = next((a for a in assessed if same_party(a["party"], name)), None)
-        if same is None:
-            assessed.append({"party": name, "na": na, "partial": partial, "excs": excs})
-        else:  # one party, several platforms: one row per criterion, the worst finding wins
-            same["na"] &= na
-            for code, subs in partial.items():
-                same["partial"].setdefault(code, []).extend(x for x in subs if x not in same["partial"][code])
-            for code, e in excs.items():
-                same["excs"].setdefault(code, e)
-        out["insurance"].extend(_insurance(warnings, s.text, name, fy_start, fy_end))
-
-    for s in sections:
-        if s.kind != ATTESTATION:
-            continue
-        name, _role = compliance.subject_party(s.text, _hint(index, s))
-        name = _canonical_name(parties, name)
-        firm = accountant_name(s.text)
-        excs = regab.exceptions_in(s.text)
-        add_party(parties, firm, "accountant", f"exhibit {s.exhibit}".strip())
-        out["attestations"].append({
-            "party": name, "accountant": firm, "opinion": compliance.opinion(s.text),
-            "exceptions": [{"criterion": e["criterion"], "detail": e["detail"]} for e in excs],
-            "framework": FRAMEWORK_REG_AB, "date": _report_date(s.text), "exhibit": s.exhibit or None,
-        })
-        if not name:
-            warnings.append(f"annual: attestation {s.exhibit or s.filename}: party not found")
-            continue
-        target = next((a for a in assessed if same_party(a["party"], name)), None)
-        if target is None:
-            warnings.append(f"annual: attestation for {name} has no matching assessment (EX-33)")
-            continue
-        for e in excs:  # the accountant found what management did not report
-            target["excs"].setdefault(e["criterion"], e)
-
-    for a in assessed:
-        for code in codes:
-            e = a["excs"].get(code)
-            if e:
-                status, detail = "exception", e["detail"]
-            elif code in a["na"]:
-                status, detail = "not_applicable", None
-            else:
-                status = "compliant"
-                detail = None
-            if code in a["partial"] and status != "not_applicable":
-                note = f"sub-part(s) {', '.join(a['partial'][code])} not applicable"
-                detail = f"{detail} ({note})" if detail else note
-            out["servicing_assessments"].append({
-                "party": a["party"], "criterion": code, "status": status, "detail": detail,
-                "sample_size": e["sample_size"] if e else None,
-                "sample_exceptions": e["sample_exceptions"] if e else None,
-                "framework": FRAMEWORK_REG_AB, "applicable": status != "not_applicable",
-            })
-    if not assessed and any(s.kind == BODY and re.search(r"1122\s*\(d\)", s.text) for s in sections):
-        warnings.append("annual: Item 1122 cited but no EX-33 assessment report found")
 
 
 __all__ = ["exhibit_index", "parse_annual"]
