@@ -118,6 +118,49 @@ def read_class_table(rows: list[tuple[str, dict[int, object]]], header: dict[int
     header's words give each column (None where they give none).
     """
     m = _Matrix(rows)
+    reading = _read(m, header)
+    _rate_by_type(m, rows, reading)
+    _total_above_interest(m, reading)
+    return reading
+
+
+def _rate_by_type(m: _Matrix, rows: list[tuple[str, dict[int, object]]], reading: Reading) -> None:
+    """A rate is printed as a percentage and is never over 20: where the words gave the rate
+    to a column of no percentages holding a figure no rate can be, and one unnamed column
+    prints percentages in every row, that column is the rate."""
+    names = reading.measures
+    rate = next((c for c, v in names.items() if v == "pass_through_rate"), None)
+    if rate is None:
+        return
+    if any(_pct(cells.get(rate)) for _, cells in rows) or not any(d.get(rate, 0) > 20 for d in m.val):
+        return
+    pcts = [c for c in {c for _, cells in rows for c in cells} if names.get(c) is None
+            and all(_pct(cells.get(c)) for _, cells in rows)]
+    if len(pcts) == 1:
+        names[rate], names[pcts[0]] = None, "pass_through_rate"
+        reading.changed[rate] = ("pass_through_rate", "")
+        reading.changed[pcts[0]] = (None, "pass_through_rate")
+
+
+def _pct(tok: object) -> bool:
+    num = getattr(tok, "num", None)
+    return num is not None and num.kind == PCT
+
+
+def _total_above_interest(m: _Matrix, reading: Reading) -> None:
+    """A class's total distribution is its principal plus its interest, never less than the
+    interest: where the column read as total is the smaller of the two in most rows where
+    they differ, the two were swapped."""
+    by = {v: k for k, v in reading.measures.items() if v is not None}
+    i, t = by.get("interest"), by.get("total_distribution")
+    if i is None or t is None or not _larger_in_most_rows(m, i, t):
+        return
+    reading.measures[i], reading.measures[t] = "total_distribution", "interest"
+    reading.changed[i] = ("interest", "total_distribution")
+    reading.changed[t] = ("total_distribution", "interest")
+
+
+def _read(m: _Matrix, header: dict[int, str | None]) -> Reading:
     reading = Reading(measures=dict(header))
     cols = [c for c in m.amount_cols if header.get(c) in _AMOUNT_MEASURES or header.get(c) is None]
     if len(m.val) < 1 or len(cols) < 3 or len(cols) > _MAX_COLUMNS:
@@ -384,3 +427,92 @@ def _order_addends(a: int, b: int, header: dict[int, str | None], names: tuple[s
     if ha == names[1] or hb == names[0]:
         return b, a
     return (a, b) if m.total(b) >= m.total(a) else (b, a)
+
+
+# ----------------------------------------------------------------- rows cut at their labels
+
+def _row_fit(rows: list[list[object]]) -> int:
+    """How many rows the best sum identity (c = a + b) and the best ratio identity (a factor
+    c = a ÷ b, or per $1,000 c = 1,000·a ÷ b) hold on, columns by position. Rows of zeros
+    prove nothing."""
+    m = _Matrix([("", dict(enumerate(vals))) for vals in rows])
+    pos = m.cols
+    best_sum = 0
+    for t in pos:
+        for a in pos:
+            for b in pos:
+                if a < b and t not in (a, b):
+                    ok, bad, _ = m.check(t, (a, b), (1, 1))
+                    if _holds(ok, bad):
+                        best_sum = max(best_sum, ok)
+    best_ratio = 0
+    dec = {(r, c): getattr(getattr(tok, "num", None), "decimals", None) for r, vals in enumerate(rows)
+           for c, tok in enumerate(vals)}
+    for c in pos:
+        for a in pos:
+            for b in pos:
+                if len({a, b, c}) < 3:
+                    continue
+                for scale in (1.0, 1000.0):
+                    ok = bad = 0
+                    for r, d in enumerate(m.val):
+                        x, y, z = d.get(a), d.get(b), d.get(c)
+                        if not x or not y or not z:
+                            continue
+                        tol = 0.5 * 10.0 ** -(dec.get((r, c)) or 0) + 1e-9
+                        if abs(z - scale * x / y) <= tol:
+                            ok += 1
+                        else:
+                            bad += 1
+                    if _holds(ok, bad):
+                        best_ratio = max(best_ratio, ok)
+    return best_sum + best_ratio
+
+
+def recut_centred_rows(rows: list, class_kind: str = "class") -> list:
+    """A text rendering of a page (a PDF's text) prints a row's label in the middle of its
+    cells when the label is centred vertically: the figures before the first class label
+    then begin the first class's row, and every class row runs from the middle of one label
+    to the middle of the next. Where a run of class rows with equal numbers of figures
+    follows a label row with fewer, and the rows cut that way obey more identities than cut
+    at their labels, they are recut; the last class's trailing figures begin the label row
+    after the run (its total)."""
+    out = list(rows)
+    i = 0
+    while i < len(out):
+        lead = out[i]
+        if lead.positional or lead.kind != "label" or not lead.values:
+            i += 1
+            continue
+        k = i + 1
+        while k < len(out) and out[k].kind == class_kind and not out[k].positional:
+            k += 1
+        run = out[i + 1:k]
+        j = len(lead.values)
+        if len(run) < 2 or k >= len(out) or out[k].kind != "label" or out[k].positional:
+            i = max(k, i + 1)
+            continue
+        n = len(run[0].values)
+        if n <= j or any(len(r.values) != n for r in run) or any(_amount(v) is None for v in lead.values):
+            i = k
+            continue
+        cut = n - j
+        shifted = [lead.values + run[0].values[:cut]]
+        shifted += [run[q - 1].values[cut:] + run[q].values[:cut] for q in range(1, len(run))]
+        fit_shifted = _row_fit(shifted)
+        if fit_shifted >= 2 and fit_shifted > _row_fit([r.values for r in run]):
+            tail = run[-1].values[cut:]
+            for r, vals in zip(run, shifted, strict=True):
+                r.values = vals
+                r.toks = [r.head, *vals]
+            total = out[k]
+            total.values = tail + total.values
+            total.toks = [total.head, *total.values]
+            lead.kind, lead.values, lead.toks = "text", [], [lead.head]
+            prev = out[i - 1] if i else None
+            if prev is not None and prev.kind == "text" and not prev.positional:
+                prev.toks.append(lead.head)  # the label was the header's last word
+                del out[i]
+                k -= 1
+        i = k
+    return out

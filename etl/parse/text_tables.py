@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from etl.parse.classes import note_description
+from etl.parse.reading import recut_centred_rows
 from etl.parse.tokens import (
     Row,
     Tok,
@@ -193,4 +194,4 @@ def rows_from_text(text: str, warnings: list[str] | None = None, line_offset: in
         rows.extend(recs)
         blank = False
         i += 1
-    return rows
+    return recut_centred_rows(rows)

@@ -99,3 +99,74 @@ def test_seed_tables_are_confirmed_by_their_arithmetic() -> None:
     assert all(t["orientation"] == "rows" for t in class_tables)
     # every class table of the seed is read completely (the completeness gate relies on it)
     assert all(t["confirmed"] for t in class_tables), [(t["line"], t["columns"]) for t in class_tables]
+
+
+# A page's text (PDF to text) with each class label printed in the middle of its cells: the
+# first three figures come before the first label, and each label splits its row.
+CENTRED = "\n".join([
+    "Note Balances", "Beginning", "Principal", "Ending", "Factor", "Original", "Balance",
+    "100,000,000.00", "20,000,000.00", "80,000,000.00",
+    "Class A-1 Notes",
+    "0.800000", "100,000,000.00", "0.000000",
+    "50,000,000.00", "0.00", "50,000,000.00",
+    "Class A-2 Notes",
+    "1.000000", "50,000,000.00", "0.000000",
+    "40,000,000.00", "5,000,000.00", "35,000,000.00",
+    "Class B Notes",
+    "0.875000", "40,000,000.00", "0.000000",
+    "190,000,000.00", "25,000,000.00", "165,000,000.00",
+    "Total Note Balance",
+    "190,000,000.00",
+    "", "Other Information", "Servicing Fee", "1,000.00", "Reserve Account Balance", "2,000.00",
+    "Pool Balance", "3,000.00", "Collections", "4,000.00", "Late Fees", "50.00",
+])
+
+
+@pytest.mark.unit
+def test_rows_centred_on_their_labels_are_recut_by_arithmetic() -> None:
+    classes, got = _cls(CENTRED)
+    assert set(classes) == {"A-1", "A-2", "B"}
+    a1, b = classes["A-1"], classes["B"]
+    assert a1["beginning_balance"] == 100_000_000.00 and a1["ending_balance"] == 80_000_000.00
+    assert a1["principal"] == 20_000_000.00
+    assert b["beginning_balance"] == 40_000_000.00 and b["principal"] == 5_000_000.00
+    assert b["ending_balance"] == 35_000_000.00
+    table = next(t for t in got["tables"] if t["kind"] == "class")
+    assert "beginning - principal = ending" in table["identities"]
+
+
+@pytest.mark.unit
+def test_rows_cut_at_labels_stay_when_the_arithmetic_says_so() -> None:
+    # the same figures with each label first: nothing to recut
+    text = CENTRED.replace("100,000,000.00\n20,000,000.00\n80,000,000.00\nClass A-1 Notes",
+                           "Class A-1 Notes\n100,000,000.00\n20,000,000.00\n80,000,000.00")
+    text = text.replace("50,000,000.00\n0.00\n50,000,000.00\nClass A-2 Notes",
+                        "Class A-2 Notes\n50,000,000.00\n0.00\n50,000,000.00")
+    text = text.replace("40,000,000.00\n5,000,000.00\n35,000,000.00\nClass B Notes",
+                        "Class B Notes\n40,000,000.00\n5,000,000.00\n35,000,000.00")
+    text = text.replace("190,000,000.00\n25,000,000.00\n165,000,000.00\nTotal Note Balance",
+                        "Total Note Balance\n190,000,000.00\n25,000,000.00\n165,000,000.00")
+    classes, _ = _cls(text)
+    assert classes["A-1"]["beginning_balance"] == 100_000_000.00
+    assert classes["A-1"]["ending_balance"] == 80_000_000.00
+    assert classes["B"]["principal"] == 5_000_000.00
+
+
+# The header's words give "Total" to the interest and "Interest" to the total, and the rate
+# to a column of figures over 20, while the percentages stand in a column of their own.
+@pytest.mark.unit
+def test_a_total_below_its_interest_and_a_rate_over_twenty_are_reread() -> None:
+    from etl.parse.reading import read_class_table
+    from etl.parse.tokens import tokenize_cell
+
+    def tok(s: str):
+        return tokenize_cell(s)[0]
+
+    rows = [(n, {0: tok(r), 1: tok(t), 2: tok(i), 3: tok(f)}) for n, r, t, i, f in (
+        ("A-1", "1.50%", "10,125,000.00", "125,000.00", "98.25"),
+        ("A-2", "2.00%", "1,100,000.00", "100,000.00", "97.10"),
+        ("B", "3.00%", "75,000.00", "75,000.00", "100.00"),
+    )]
+    reading = read_class_table(rows, {0: None, 1: "interest", 2: "total_distribution", 3: "pass_through_rate"})
+    assert reading.measures == {0: "pass_through_rate", 1: "total_distribution", 2: "interest", 3: None}
+    assert set(reading.changed) == {0, 1, 2, 3}
