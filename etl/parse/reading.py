@@ -149,11 +149,17 @@ def _pct(tok: object) -> bool:
 
 def _total_above_interest(m: _Matrix, reading: Reading) -> None:
     """A class's total distribution is its principal plus its interest, never less than the
-    interest: where the column read as total is the smaller of the two in most rows where
-    they differ, the two were swapped."""
+    interest, and equal to it where no principal is paid: where the column read as total is
+    the smaller of the two in most rows where they differ, and the two are equal in some row
+    or differ by the principal, they were swapped."""
     by = {v: k for k, v in reading.measures.items() if v is not None}
     i, t = by.get("interest"), by.get("total_distribution")
     if i is None or t is None or not _larger_in_most_rows(m, i, t):
+        return
+    p = by.get("principal")
+    if not any(d.get(i) and d.get(t) is not None and (
+            abs(d[i] - d[t]) <= 0.01 or (p is not None and d.get(p) and abs(d[i] - d[t] - d[p]) <= 0.02))
+            for d in m.val):
         return
     reading.measures[i], reading.measures[t] = "total_distribution", "interest"
     reading.changed[i] = ("interest", "total_distribution")

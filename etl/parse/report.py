@@ -426,6 +426,10 @@ class Emitter:
     def _read_by_arithmetic(self, g: Group, assigns: list[list[tuple[int | None, Tok]]]) -> Reading | None:
         """Check the header's reading of a class table against the rows' arithmetic and
         take the arithmetic's where they differ (see reading.py)."""
+        for ci, col in enumerate(g.cols):
+            if col.per1000 and any(c == ci and _beyond_per1000(t) for row, assign in zip(g.rows, assigns, strict=True)
+                                   if row.kind == CLASS for c, t in assign):
+                col.per1000 = False  # figures per $1,000 stay near 1,000 or below: the words named another column
         if g.ctx.per1000 or any(c.per1000 for c in g.cols):
             return None
         rows = []
@@ -928,11 +932,24 @@ def assemble(rows: list[Row], document: str, truncated: bool) -> Builder:
         if prev is not None and not g.head_label and not g.title and not g.above:
             g.head_label = prev.head_label  # the same heading goes on over a broken grid
         g.ctx = ctx = _ctx_for(g.title, ctx)
+        if ctx.per1000 and _amounts_beyond_per1000(g):
+            g.ctx = Ctx(ctx.title, ctx.period, False, ctx.delinquency)
         em.table(g)
         prev = g
     _deductions_as_amounts(b)
     _finish_classes(b)
     return b
+
+
+def _amounts_beyond_per1000(g: Group) -> bool:
+    """A figure per $1,000 of original balance stays near 1,000 or below: a class table whose
+    rows print balances in the hundreds of thousands is in dollars, and the "per $1,000" of
+    its heading names one of its columns, not the table."""
+    return any(_beyond_per1000(t) for r in g.rows if r.kind == CLASS for t in r.values)
+
+
+def _beyond_per1000(t: Tok) -> bool:
+    return t.num is not None and t.num.kind not in (PCT, NA) and t.num.value is not None and abs(t.num.value) >= 100_000
 
 
 def _deductions_as_amounts(b: Builder) -> None:

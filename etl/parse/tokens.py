@@ -223,6 +223,9 @@ def tokenize_fixed_line(line_text: str, line_no: int) -> list[Tok]:
 
 # a number after these words is a unit or a reference ("per $1,000", "item 1"), not a figure
 _REFERENCE_WORDS = frozenset({"per", "item", "items", "clause", "section", "paragraph"})
+# "$1,000 Face Amount", "$1,000 Original Principal": the unit a column is printed in
+_UNIT_RE = re.compile(r"^\$?1,?000$")
+_UNIT_NEXT_WORDS = frozenset({"face", "original", "initial", "principal", "denomination", "of"})
 _YEAR_RE = re.compile(r"(?:19|20)\d\d[.,;:]?$")
 _DAY_RE = re.compile(r"\d{1,2},$")
 _MONTH_RE = re.compile(r"(?i)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$")
@@ -248,6 +251,7 @@ def tokenize_stream_text(text: str, line_no: int) -> list[Tok]:
         i = len(kinds)
         vt = None if (i and words[i - 1][0].lower() in _REFERENCE_WORDS) or (i >= 2 and _is_date_year(w, words[i - 2][0],
                                                                                           words[i - 1][0])) \
+            or (_UNIT_RE.match(w) and i + 1 < len(words) and words[i + 1][0].lower() in _UNIT_NEXT_WORDS) \
             else _value_tok(w, s, s + len(w), line_no)
         kinds.append(vt)
     out: list[Tok] = []
@@ -271,6 +275,8 @@ def tokenize_stream_text(text: str, line_no: int) -> list[Tok]:
                     and kinds[i + 1].kind == "sep":  # type: ignore[union-attr]
                 flush()
                 continue
+            if k.kind in (VALUE, CUSIP) and run:
+                _split_class_tail(run, out, line_no)
             flush()
             out.append(k)
             continue
@@ -285,6 +291,32 @@ def tokenize_stream_text(text: str, line_no: int) -> list[Tok]:
     for t in out:
         t.start = t.end = -1
     return merge_value_tokens(out)
+
+
+_CLASS_LEAD_WORDS = frozenset({"class", "classes", "tranche", "series"})
+_CLASS_TAIL_WORDS = frozenset({"notes", "note", "certificates", "certificate", "bonds", "bond"})
+
+
+def _split_class_tail(run: list[tuple[str, int]], out: list[Tok], line_no: int) -> None:
+    """In collapsed text a class's row label runs into the words before it ("Face Amount
+    Class A-1 Notes 321.09"): words ending the run that name a class, begun by "Class" or
+    "Tranche" or ended by "Notes" or "Certificates", are the row's class; the words before
+    them stay text."""
+    for p in range(max(0, len(run) - 4), len(run)):
+        tail = run[p:]
+        if tail[0][0].lower() not in _CLASS_LEAD_WORDS and not (
+                len(tail) == 2 and tail[1][0].lower() in _CLASS_TAIL_WORDS):
+            continue
+        txt = " ".join(w for w, _ in tail)
+        k = cls.class_label(txt)
+        if k is None or txt.lower() == "certificates":
+            continue
+        if p:
+            head = run[:p]
+            out.append(Tok(" ".join(w for w, _ in head), TEXT, head[0][1], head[-1][1] + len(head[-1][0]), line_no))
+        out.append(Tok(txt, CLASS, tail[0][1], tail[-1][1] + len(tail[-1][0]), line_no, klass=k))
+        run.clear()
+        return
 
 
 def merge_value_tokens(toks: list[Tok]) -> list[Tok]:
