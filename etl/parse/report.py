@@ -1043,8 +1043,67 @@ def _balance_by_arithmetic(b: Builder, c: dict) -> None:
             b.fields[fi]["measure"] = "ending_balance"
 
 
+# what a class is due, taken as what it is paid where the report prints no payment at all
+_DUE_FOR_PAID = (("principal", "principal_distributable"), ("interest", "interest_distributable"))
+
+
+def _due_as_paid(b: Builder) -> None:
+    """A report that prints what each class is due (principal or interest distributable) and
+    no amount paid to any class pays what is due: the due amount is the payment, with a
+    warning naming the label it came from."""
+    for paid, due in _DUE_FOR_PAID:
+        if any(c.get(paid) is not None for c in b.classes.values()):
+            continue
+        dues = {f["entity"]: f for f in b.fields if f["measure"] == due and f["scope"] == "class"
+                and isinstance(f["value"], (int, float))}
+        for name, c in b.classes.items():
+            f = dues.get(name)
+            if f is None:
+                continue
+            c[paid] = f["value"]
+            b.warn(f"class {name}: {paid} read from \"{f['label']}\" (line {f['line']}): "
+                   f"the report prints what is due and no {paid} paid")
+
+
+def _total_by_arithmetic(b: Builder) -> None:
+    """A column of class figures, unnamed or named as another measure, that equals each
+    class's principal plus its interest (read in other columns) in every row where both are
+    non-zero, is the total distribution: principal + interest = total across tables."""
+    if any(c.get("total_distribution") is not None for c in b.classes.values()):
+        return
+    tally: dict[tuple[int, int], list[int]] = {}
+    for f in b.fields:
+        if f["scope"] != "class" or f["column"] is None or not isinstance(f["value"], (int, float)) \
+                or f["measure"] not in (None, "interest", "principal", "interest_distributable"):
+            continue
+        c = b.classes.get(f["entity"])
+        if c is None or not c.get("principal") or not c.get("interest"):
+            continue
+        t = tally.setdefault((f["table"], f["column"]), [0, 0])
+        t[0 if abs(f["value"] - c["principal"] - c["interest"]) <= 0.015 else 1] += 1
+    hits = [k for k, (ok, bad) in tally.items() if ok and not bad]
+    if len(hits) != 1:
+        return
+    table, column = hits[0]
+    for f in b.fields:
+        if f["table"] == table and f["column"] == column and f["scope"] == "class":
+            c = b.classes.get(f["entity"])
+            if c is None or c.get("total_distribution") is not None:
+                continue
+            old = f["measure"]
+            f["measure"] = "total_distribution"
+            c["total_distribution"] = f["value"]
+            if old and c.get(old) == f["value"]:
+                other = next((g["value"] for g in b.fields if g["entity"] == f["entity"] and g["measure"] == old
+                              and g["scope"] == "class" and g is not f), None)
+                c[old] = other
+    b.warn(f"table {table}: column {column} read as total distribution (principal + interest = total)")
+
+
 def _finish_classes(b: Builder) -> None:
     notional_marks = {mark for mark, text in b.footnotes if re.search(r"notional", text, re.I)}
+    _due_as_paid(b)
+    _total_by_arithmetic(b)
     for name in list(b.classes):
         c = b.classes[name]
         _balance_by_arithmetic(b, c)
