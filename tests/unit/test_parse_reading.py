@@ -170,3 +170,52 @@ def test_a_total_below_its_interest_and_a_rate_over_twenty_are_reread() -> None:
     reading = read_class_table(rows, {0: None, 1: "interest", 2: "total_distribution", 3: "pass_through_rate"})
     assert reading.measures == {0: "pass_through_rate", 1: "total_distribution", 2: "interest", 3: None}
     assert set(reading.changed) == {0, 1, 2, 3}
+
+
+DUE_ONLY = """\
+                       STATEMENT TO NOTEHOLDERS
+
+                 Beginning        Principal                 Ending
+Class              Balance      Distributable Amount      Balance
+A-1          100,000,000.00         4,000,000.00     96,000,000.00
+A-2           50,000,000.00         1,000,000.00     49,000,000.00
+"""
+
+
+@pytest.mark.unit
+def test_what_is_due_is_paid_where_no_payment_is_printed() -> None:
+    classes, got = _cls(DUE_ONLY)
+    assert classes["A-1"]["principal"] == 4_000_000.00 and classes["A-2"]["principal"] == 1_000_000.00
+    assert any("principal read from" in w and "Distributable" in w for w in got["warnings"])
+    # a report that prints a payment keeps it: the due amount is no payment then
+    paid = DUE_ONLY.replace("Distributable Amount", "Paid                ")
+    classes, got = _cls(paid)
+    assert classes["A-1"]["principal"] == 4_000_000.00
+    assert not any("principal read from" in w for w in got["warnings"])
+
+
+TWO_TABLES = """\
+                       STATEMENT TO NOTEHOLDERS
+
+                 Beginning                         Ending
+Class              Balance      Principal         Balance
+A-1          100,000,000.00   4,000,000.00     96,000,000.00
+A-2           50,000,000.00           0.00     50,000,000.00
+
+                       INTEREST
+
+Class          Rate           Interest          Remitted
+A-1           1.50%         125,000.00      4,125,000.00
+A-2           2.00%          83,333.33         83,333.33
+"""
+
+
+@pytest.mark.unit
+def test_a_column_equal_to_principal_plus_interest_is_the_total() -> None:
+    classes, got = _cls(TWO_TABLES)
+    assert classes["A-1"]["total_distribution"] == 4_125_000.00
+    assert classes["A-2"]["total_distribution"] == 83_333.33
+    assert classes["A-1"]["interest"] == 125_000.00 and classes["A-2"]["interest"] == 83_333.33
+    f = next(f for f in got["fields"] if f["raw"] == "4,125,000.00")
+    assert f["measure"] == "total_distribution" and f["line"] == 11
+    assert any("read as total distribution" in w for w in got["warnings"])
