@@ -629,7 +629,8 @@ def stream_segment_columns(header: list[Tok], types: list[str]) -> tuple[list[Co
     @cache
     def seg(a: int, b: int, j: int) -> tuple[float, Match | None]:
         label = " ".join(c.text for c in cells[a:b])
-        best: tuple[float, Match | None] = (0.0, None)
+        # a column of percentages is a rate or a share: left unnamed, the cut pays for it
+        best: tuple[float, Match | None] = (-1.0 if types[j] == "pct" else 0.0, None)
         for mt in lex.lookup_label(label):
             if "class" in mt.measure.scopes and fit(mt.measure.type, types[j]) > 0:
                 sc = (2.0 if mt.exact else 1.0) + 0.1 * (b - a)

@@ -847,6 +847,16 @@ def build_columns(g: Group, prev: Group | None) -> None:
             while cells and cells[-1].mark and len(cells) > n:
                 cells.pop()  # an item heading ("8. Note Balances") after the column heads titles the rows
             g.cols = stream_label_columns(cells, n)
+            named = [r for r in g.rows if r.head is not None and cls.class_in_label(r.head.text)]
+            if len(named) >= 2 and _quality(g.cols) < len(g.cols):
+                # rows whose labels name a class ("Required Class A-1 Interest") are class rows:
+                # their header's cells are cut into runs by the fit of the measures they name
+                types = profile(named)
+                typed = [Column(label=c.label, matches=c.matches, role=c.role, date=c.date,
+                                vtype=types[j] if j < len(types) else None) for j, c in enumerate(g.cols)]
+                seg = stream_segment_columns(cells, types)
+                if seg is not None and len(seg[0]) == n and _quality(seg[0]) > _quality(typed):
+                    g.cols = seg[0]
             _class_columns(g)
             if not any(c.entity or c.date or c.role or c.matches or c.klass for c in g.cols):
                 g.cols = []

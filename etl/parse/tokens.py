@@ -400,6 +400,7 @@ def split_records(toks: list[Tok], positional: bool) -> list[Row]:
     rows: list[Row] = []
     cur: Row | None = None
     pending: list[Tok] = []
+    notes: list[Tok] = []  # a footnote printed between a row's label and its figures
 
     def close() -> None:
         nonlocal cur
@@ -409,6 +410,9 @@ def split_records(toks: list[Tok], positional: bool) -> list[Row]:
             else:
                 rows.append(cur)
         cur = None
+        if notes:
+            rows.append(Row(list(notes), notes[0].line, positional=positional, kind="text"))
+            notes.clear()
 
     def flush_pending() -> None:
         if pending:
@@ -462,6 +466,8 @@ def split_records(toks: list[Tok], positional: bool) -> list[Row]:
         if cur is None:
             if not pending:
                 continue  # a figure with nothing to say what it is (page number)
+            if len(pending) >= 2 and _is_note(pending[-1]) and not _is_note(pending[-2]):
+                notes.append(pending.pop())  # "(1) On 30/360 Day basis." interleaved: the label is above it
             label = pending.pop()
             flush_pending()
             cur = Row([label], label.line, positional=positional, kind="label", head=label)
@@ -475,6 +481,12 @@ def split_records(toks: list[Tok], positional: bool) -> list[Row]:
 
 
 _FIGURE_KINDS = frozenset({VALUE, CUSIP, DATE})
+
+
+def _is_note(t: Tok) -> bool:
+    """A footnote: a sentence of three words or more under a numbered note mark."""
+    return bool(t.mark and _NOTE_MARK_RE.match(t.mark) and t.text.rstrip().endswith(".")
+                and len(t.text.split()) >= 3)
 
 
 def _split_simple(toks: list[Tok], positional: bool) -> list[Row] | None:

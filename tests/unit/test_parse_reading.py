@@ -219,3 +219,22 @@ def test_a_column_equal_to_principal_plus_interest_is_the_total() -> None:
     f = next(f for f in got["fields"] if f["raw"] == "4,125,000.00")
     assert f["measure"] == "total_distribution" and f["line"] == 11
     assert any("read as total distribution" in w for w in got["warnings"])
+
+
+# Flattened one cell per line: rows whose labels name a class, a header whose cells must
+# be cut into runs by the measures they name, and a footnote between a label and its figures.
+LABELLED_CLASS_ROWS = "\n".join([
+    "Required Interest", "Bond", "Interest Rate", "Days in", "Interest", "Period (1)", "Interest Due",
+    "Required Class A-1 Interest", "3.84", "%", "180", "1,000.00",
+    "Required Class A-2 Interest", "4.76", "%", "180", "2,000.00",
+    "Required Class A-3 Interest", "(1) On 30/360 Day basis.", "5.16", "%", "180", "3,000.00",
+    "Other Amounts", "Servicing Fee", "10.00", "Trustee Fee", "20.00", "Reserve Fund", "30.00",
+    "Late Fees", "1.00", "Extension Fees", "2.00", "Other Fees", "3.00", "Pool Balance", "4.00",
+])
+
+
+@pytest.mark.unit
+def test_rows_naming_a_class_read_their_rates_and_a_footnote_is_no_label() -> None:
+    classes, _ = _cls(LABELLED_CLASS_ROWS)
+    assert {k: classes[k]["pass_through_rate"] for k in ("A-1", "A-2", "A-3")} == {"A-1": 3.84, "A-2": 4.76, "A-3": 5.16}
+    assert classes["A-3"]["interest"] == 3_000.00
