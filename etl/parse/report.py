@@ -390,9 +390,10 @@ class Emitter:
         """Classes described by their issuance line: original balance and coupon."""
         g = Group(above=[], rows=[], positional=False, title="issuance")
         for row in rows:
-            if row.kind != "text":
+            if row.kind != "text" and (row.positional or row.head is None):
                 continue
-            for tok in row.toks:
+            # collapsed text: an issuance line may head the figure printed after it
+            for tok in (row.toks if row.kind == "text" else [row.head]):
                 if tok.kind != TEXT or not tok.text.startswith("$"):
                     continue
                 got = cls.note_description(tok.text)

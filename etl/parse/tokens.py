@@ -222,6 +222,7 @@ def tokenize_fixed_line(line_text: str, line_no: int) -> list[Tok]:
 
 
 # a number after these words is a unit or a reference ("per $1,000", "item 1"), not a figure
+_ITEM_MARK_RE = re.compile(r"^\((?:[ivx]{1,5}|[a-z]|\d{1,2})\)$")
 _REFERENCE_WORDS = frozenset({"per", "item", "items", "clause", "section", "paragraph"})
 # "$1,000 Face Amount", "$1,000 Original Principal": the unit a column is printed in
 _UNIT_RE = re.compile(r"^\$?1,?000$")
@@ -240,12 +241,21 @@ def tokenize_stream_text(text: str, line_no: int) -> list[Tok]:
     """Words of whitespace-collapsed text: figures, CUSIPs and classes apart, other words in runs."""
     words = [(m.group(0), m.start()) for m in _WORD_RE.finditer(text)]
     kinds: list[Tok | None] = []
+    # issuance lines run together ("$257,200,000 Class A-1 0.12399% Asset Backed Notes due
+    # March 15, 2022 $337,500,000 Class A-2 ..."): each one a text cell of its own
+    issue = [(m.start(), m.end()) for m in _STREAM_NOTE_DESC_RE.finditer(text)] if "$" in text else []
+    if issue:
+        return _with_issuance_cells(text, line_no, issue)
     for w, s in words:
         if _SEPARATOR_RE.match(w) and len(w) >= 2:
             kinds.append(Tok(w, "sep", s, s + len(w), line_no))
             continue
         if w in ("-", "\u2014", "\u2013"):
             kinds.append(Tok(w, VALUE, s, s + len(w), line_no, parse_number(w)))
+            continue
+        if _ITEM_MARK_RE.match(w):
+            # "(a)", "(iv)", "(3)" standing alone: an item's mark, the boundary of its line
+            kinds.append(Tok(w, MARKER, s, s + len(w), line_no))
             continue
         # "per $1,000" names a unit, "item 1" a line, not a figure; "February 16, 2010": the year ends a date
         i = len(kinds)
@@ -266,8 +276,10 @@ def tokenize_stream_text(text: str, line_no: int) -> list[Tok]:
     n = len(words)
     for i, (w, s) in enumerate(words):
         k = kinds[i]
-        if k is not None and k.kind == "sep":
+        if k is not None and k.kind in ("sep", MARKER):
             flush()
+            if k.kind == MARKER:
+                out.append(k)
             continue
         if k is not None:
             # A lone "-" between separators is part of a rule line, not a zero.
@@ -295,6 +307,7 @@ def tokenize_stream_text(text: str, line_no: int) -> list[Tok]:
 
 _CLASS_LEAD_WORDS = frozenset({"class", "classes", "tranche", "series"})
 _CLASS_TAIL_WORDS = frozenset({"notes", "note", "certificates", "certificate", "bonds", "bond"})
+_OBJECT_WORDS = frozenset({"of", "for", "to", "on", "from", "by", "the"})
 
 
 def _split_class_tail(run: list[tuple[str, int]], out: list[Tok], line_no: int) -> None:
@@ -311,12 +324,37 @@ def _split_class_tail(run: list[tuple[str, int]], out: list[Tok], line_no: int) 
         k = cls.class_label(txt)
         if k is None or txt.lower() == "certificates":
             continue
+        if p and run[p - 1][0].lower() in _OBJECT_WORDS:
+            return  # "Outstanding Principal Amount of Class A-1 Notes": the class is the label's object
         if p:
             head = run[:p]
             out.append(Tok(" ".join(w for w, _ in head), TEXT, head[0][1], head[-1][1] + len(head[-1][0]), line_no))
         out.append(Tok(txt, CLASS, tail[0][1], tail[-1][1] + len(tail[-1][0]), line_no, klass=k))
         run.clear()
         return
+
+
+_STREAM_NOTE_DESC_RE = re.compile(
+    r"\$\s?\d{1,3}(?:,\d{3})+(?:\.\d{2})?\s+Class\s+\S+\s+(?:\d{1,2}\.\d{1,6}\s?%\s+)?"
+    r"(?:[\w\-]+\s+){0,5}?(?:Notes?|Certificates?|Bonds?)\b"
+    r"(?:\s+due\s+[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})?"
+)
+
+
+def _with_issuance_cells(text: str, line_no: int, spans: list[tuple[int, int]]) -> list[Tok]:
+    """Tokens of collapsed text with each issuance line one text cell (the rest as usual)."""
+    out: list[Tok] = []
+    pos = 0
+    for a, b in spans:
+        if text[pos:a].strip():
+            out.extend(tokenize_stream_text(text[pos:a], line_no))
+        out.append(Tok(text[a:b], TEXT, a, b, line_no))
+        pos = b
+    if text[pos:].strip():
+        out.extend(tokenize_stream_text(text[pos:], line_no))
+    for t in out:
+        t.start = t.end = -1
+    return out
 
 
 def merge_value_tokens(toks: list[Tok]) -> list[Tok]:
