@@ -33,9 +33,11 @@ _IN_LABEL_WORD_RE = re.compile(r"^(Certificates)\b(?=\s+\w)", re.I)
 _NOTE_DESC_RE = re.compile(
     rf"^\$\s?(?P<amt>\d{{1,3}}(?:,\d{{3}})+(?:\.\d{{2}})?)\s+"
     rf"(?:Class\s+(?P<desig>{_DESIG})\s+)?"
-    r"(?:(?P<rate>\d{1,2}\.\d{1,6})\s?%\s+)?"
+    r"(?:(?P<rate>\d{1,2}\.\d{1,6})\s?%\s+|(?:[A-Z][A-Za-z-]{2,15}\s?\+\s?\d{1,2}\.\d{1,6}\s?%\s+))?"
     r"(?P<rest>(?:[\w\-]+\s+){0,5}?(?P<kind>Notes?|Certificates?|Bonds?)\b.*)$",
 )
+
+_CLASS_AFTER_KIND_RE = re.compile(rf"(?:Notes?|Certificates?|Bonds?),?\s+Class\s+({_DESIG})\s*$", re.I)
 
 # Pure-letter words that are designations only when the report says "Class" before them.
 _NOT_BARE = frozenset(
@@ -193,6 +195,10 @@ def note_description(text: str) -> tuple[str, float, float | None] | None:
     if not m:
         return None
     desig = m.group("desig")
+    if desig is None:
+        after = _CLASS_AFTER_KIND_RE.search(m.group("rest"))  # "... Backed Notes, Class A-1"
+        named = class_label(f"Class {after.group(1)}") if after else None
+        desig = named.designation if named else None
     if desig is None:
         if not m.group("kind").lower().startswith("certificate"):
             return None

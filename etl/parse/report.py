@@ -32,7 +32,7 @@ from etl.parse.headers import (
     stream_segment_columns,
 )
 from etl.parse.measures import Match, Measure, best_for_scope, lexicon
-from etl.parse.numbers import GARBLED, NA, PCT, ZERO
+from etl.parse.numbers import GARBLED, NA, PCT, ZERO, Number
 from etl.parse.reading import Reading, read_class_table
 from etl.parse.tokens import CLASS, CUSIP, DATE, TEXT, VALUE, Row, Tok, strip_lead_marker, value_type
 
@@ -136,6 +136,8 @@ class Builder:
         self.footnotes: list[tuple[str, str]] = []
         self.amount_decimals: Counter[int] = Counter()
         self._warned: set[str] = set()
+        # tables whose balances the roll-forward across tables named, by rows that tell
+        self.across: Counter[int] = Counter()
 
     def warn(self, msg: str) -> None:
         if msg not in self._warned:
@@ -949,7 +951,29 @@ def assemble(rows: list[Row], document: str, truncated: bool) -> Builder:
         prev = g
     _deductions_as_amounts(b)
     _finish_classes(b)
+    _refresh_unread(b)
     return b
+
+
+def _refresh_unread(b: Builder) -> None:
+    """Figures the arithmetic named after their table was described (a balance's period from
+    the roll-forward, a total from principal + interest) are read: off the unread lists."""
+    named = {(f["table"], f["line"], f["column"], f["raw"]) for f in b.fields if f["measure"]}
+    for t in b.tables:
+        t["unread"] = [u for u in t["unread"] if (t["table"], u["line"], u["column"], u["raw"]) not in named]
+        for col in t["columns"]:
+            if col["measure"] is None:
+                got = {f["measure"] for f in b.fields if f["table"] == t["table"] and f["column"] == col["column"]
+                       and f["measure"]}
+                if len(got) == 1:
+                    col["measure"] = got.pop()
+        if not t["confirmed"] and b.across.get(t["table"]) and all(c["measure"] for c in t["columns"]) \
+                and not any(f["table"] == t["table"] and f["scope"] == "class" and f["column"] is not None
+                            and not f["measure"] for f in b.fields):
+            # every column named, the balances by the class's roll-forward across tables
+            t["confirmed"] = True
+            t["identities"] = [*t["identities"], "beginning - principal = ending (across tables)"]
+            t["confidence"] = max(t["confidence"] or 0.0, 0.75)
 
 
 def _amounts_beyond_per1000(g: Group) -> bool:
@@ -1018,8 +1042,11 @@ def _drop_cut_figure(rows: list[Row], b: Builder) -> None:
             return
         n = last.num
         if last.kind == VALUE and n is not None and n.kind not in (ZERO,) and (n.kind == GARBLED or n.decimals != mode):
-            r.values.pop()
-            r.toks.pop()
+            # it keeps its cell (the figures before it keep theirs) but has no value
+            cut = Tok(last.text, VALUE, last.start, last.end, last.line,
+                      num=Number(None, NA, last.text, problem="cut off at the end of the document"))
+            r.values[-1] = cut
+            r.toks[-1] = cut
             b.warn(f"document ends part-way: its last figure {last.text!r} may be cut off and was not read")
         return
 
@@ -1044,14 +1071,25 @@ def _balance_by_arithmetic(b: Builder, c: dict) -> None:
         if abs(hi - p - loss - lo) < 0.011:
             c["beginning_balance"], c["ending_balance"] = hi, lo
             b.fields[fhi]["measure"], b.fields[flo]["measure"] = "beginning_balance", "ending_balance"
+            _told(b, p, fhi, flo)
         return
     for value, fi in cands:
         if beg is None and isinstance(end, (int, float)) and abs(value - p - loss - end) < 0.011:
             c["beginning_balance"] = beg = value
             b.fields[fi]["measure"] = "beginning_balance"
+            _told(b, p, fi)
         elif end is None and isinstance(beg, (int, float)) and abs(beg - p - loss - value) < 0.011:
             c["ending_balance"] = end = value
             b.fields[fi]["measure"] = "ending_balance"
+            _told(b, p, fi)
+
+
+def _told(b: Builder, principal: float, *fis: int) -> None:
+    """A row with a principal paid tells the roll-forward; a row of none proves nothing."""
+    if principal:
+        for fi in fis:
+            if b.fields[fi]["table"] is not None:
+                b.across[b.fields[fi]["table"]] += 1
 
 
 # what a class is due, taken as what it is paid where the report prints no payment at all

@@ -269,8 +269,9 @@ def tokenize_stream_text(text: str, line_no: int) -> list[Tok]:
 
     def flush() -> None:
         if run:
-            txt = " ".join(w for w, _ in run)
-            out.append(Tok(txt, TEXT, run[0][1], run[-1][1] + len(run[-1][0]), line_no))
+            for part in _class_heads_apart(run):
+                txt = " ".join(w for w, _ in part)
+                out.append(Tok(txt, TEXT, part[0][1], part[-1][1] + len(part[-1][0]), line_no))
             run.clear()
 
     n = len(words)
@@ -303,6 +304,32 @@ def tokenize_stream_text(text: str, line_no: int) -> list[Tok]:
     for t in out:
         t.start = t.end = -1
     return merge_value_tokens(out)
+
+
+def _class_heads_apart(run: list[tuple[str, int]]) -> list[list[tuple[str, int]]]:
+    """A run of collapsed words holding two or more "Class X" in a row is a header of classes
+    as columns ("Class A-1 Class A-2a Class A-3 Total"): each class, and a "Total" after
+    them, a cell of its own; the words around them stay runs."""
+    heads: list[int] = []
+    for i in range(len(run) - 1):
+        if run[i][0].lower() == "class" and cls.class_label(f"Class {run[i + 1][0]}") is not None:
+            heads.append(i)
+    starts = [h for h in heads if h + 2 in heads and h - 2 not in heads]
+    if not starts:
+        return [run]
+    consecutive = [starts[0]]  # the first chain of classes; no word is dropped between chains
+    while consecutive[-1] + 2 in heads:
+        consecutive.append(consecutive[-1] + 2)
+    first, last = consecutive[0], consecutive[-1]
+    parts: list[list[tuple[str, int]]] = [run[:first]] if first else []
+    parts += [run[h:h + 2] for h in consecutive]
+    rest = run[last + 2:]
+    if rest and rest[0][0].lower() == "total":
+        parts.append(rest[:1])
+        rest = rest[1:]
+    if rest:
+        parts.append(rest)
+    return parts
 
 
 _CLASS_LEAD_WORDS = frozenset({"class", "classes", "tranche", "series"})
@@ -338,6 +365,8 @@ _STREAM_NOTE_DESC_RE = re.compile(
     r"\$\s?\d{1,3}(?:,\d{3})+(?:\.\d{2})?\s+Class\s+\S+\s+(?:\d{1,2}\.\d{1,6}\s?%\s+)?"
     r"(?:[\w\-]+\s+){0,5}?(?:Notes?|Certificates?|Bonds?)\b"
     r"(?:\s+due\s+[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})?"
+    r"|\$\s?\d{1,3}(?:,\d{3})+(?:\.\d{2})?\s+(?:\d{1,2}\.\d{1,6}\s?%\s+|[A-Z][A-Za-z-]{2,15}\s?\+\s?\d{1,2}\.\d{1,6}\s?%\s+)?"
+    r"(?:[\w\-]+\s+){0,5}?(?:Notes?|Certificates?|Bonds?),?\s+Class\s+[A-Z0-9][\w\-]{0,5}\b"
 )
 
 
