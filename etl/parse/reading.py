@@ -299,6 +299,16 @@ def _header_confirmed(m: _Matrix, header: dict[int, str | None], reading: Readin
     """Does the header's reading satisfy every identity it can be checked on (and at least one)?"""
     by = {v: k for k, v in header.items() if v is not None}
     checked = held = 0
+    parts = [c for c, v in header.items() if v == "principal_part"]
+    if "principal" not in by and parts and "beginning_balance" in by and "ending_balance" in by:
+        # the principal paid in several allocations: beginning - their sum = ending
+        ok, bad, fail = m.check(by["beginning_balance"], (*parts, by["ending_balance"]), (1,) * (len(parts) + 1))
+        if ok or bad:
+            checked += 1
+            if _holds(ok, bad):
+                held += 1
+                reading.identities.append("beginning - principal (sum of allocations) = ending")
+                reading.nonconforming.extend(m.names[r] for r in fail)
     if all(k in by for k in BAL_ID):
         if "realized_loss" in by:
             # a loss printed in parentheses is a deduction, not a negative loss

@@ -557,7 +557,10 @@ class Emitter:
         if meas is not None and tok.num is not None and tok.num.kind == PCT and meas.type in ("amount", "count"):
             mname = None
         self.field(g, row, label, mname, "class", name, value, tok, ci)
-        if mname is not None:
+        if mname == "principal_part":
+            if isinstance(value, (int, float)):
+                c.setdefault("_principal_parts", []).append(value)
+        elif mname is not None:
             b.put(c, mname, value, where)
         elif meas is not None and meas.name == "balance" and ok and isinstance(value, (int, float)):
             # a balance that says neither beginning nor ending: the class's arithmetic may
@@ -1155,6 +1158,9 @@ def _finish_classes(b: Builder) -> None:
     _total_by_arithmetic(b)
     for name in list(b.classes):
         c = b.classes[name]
+        parts = c.pop("_principal_parts", None)
+        if parts and c.get("principal") is None:
+            c["principal"] = round(sum(parts), 2)  # the principal paid in several allocations
         _balance_by_arithmetic(b, c)
         mark = c.pop("_mark", None)
         if mark and mark in notional_marks:

@@ -238,3 +238,23 @@ def test_rows_naming_a_class_read_their_rates_and_a_footnote_is_no_label() -> No
     classes, _ = _cls(LABELLED_CLASS_ROWS)
     assert {k: classes[k]["pass_through_rate"] for k in ("A-1", "A-2", "A-3")} == {"A-1": 3.84, "A-2": 4.76, "A-3": 5.16}
     assert classes["A-3"]["interest"] == 3_000.00
+
+
+ALLOCATIONS = """\
+                       MONTHLY INVESTOR REPORT
+
+               Beginning        First          Second         Regular          Ending
+Class            Balance    Allocation of  Allocation of  Allocation of       Balance
+                              Principal      Principal      Principal
+A-1        100,000,000.00   2,000,000.00   1,000,000.00     500,000.00   96,500,000.00
+A-2         50,000,000.00           0.00     400,000.00     100,000.00   49,500,000.00
+"""
+
+
+@pytest.mark.unit
+def test_principal_paid_in_allocations_is_their_sum() -> None:
+    classes, got = _cls(ALLOCATIONS)
+    assert classes["A-1"]["principal"] == 3_500_000.00 and classes["A-2"]["principal"] == 500_000.00
+    table = next(t for t in got["tables"] if t["kind"] == "class")
+    assert "beginning - principal (sum of allocations) = ending" in table["identities"]
+    assert [c["measure"] for c in table["columns"]].count("principal_part") == 3
