@@ -222,6 +222,13 @@ def tokenize_fixed_line(line_text: str, line_no: int) -> list[Tok]:
 
 
 # a number after these words is a unit or a reference ("per $1,000", "item 1"), not a figure
+_DOT_MARK_RE = re.compile(r"^(?:\d{1,2}|[a-z])\.$")
+_PERIOD_HEADS_RE = re.compile(
+    r"(?:^|\s)((?:(?:Initial|Original|Beginning|Ending|End|Prior|Previous|Current)"
+    r"(?: of (?:the )?(?:Collection |Monthly |Interest )?(?:Period|Month))?(?:\s+|$)){2,})")
+_PERIOD_HEAD_RE = re.compile(
+    r"(?:Initial|Original|Beginning|Ending|End|Prior|Previous|Current)"
+    r"(?: of (?:the )?(?:Collection |Monthly |Interest )?(?:Period|Month))?")
 _ITEM_MARK_RE = re.compile(r"^\((?:[ivx]{1,5}|[a-z]|\d{1,2})\)$")
 _REFERENCE_WORDS = frozenset({"per", "item", "items", "clause", "section", "paragraph"})
 # "$1,000 Face Amount", "$1,000 Original Principal": the unit a column is printed in
@@ -253,8 +260,9 @@ def tokenize_stream_text(text: str, line_no: int) -> list[Tok]:
         if w in ("-", "\u2014", "\u2013"):
             kinds.append(Tok(w, VALUE, s, s + len(w), line_no, parse_number(w)))
             continue
-        if _ITEM_MARK_RE.match(w):
-            # "(a)", "(iv)", "(3)" standing alone: an item's mark, the boundary of its line
+        nxt_w = words[len(kinds) + 1][0] if len(kinds) + 1 < len(words) else ""
+        if _ITEM_MARK_RE.match(w) or (_DOT_MARK_RE.match(w) and nxt_w[:1].isupper()):
+            # "(a)", "(iv)", "(3)", "8." before a heading: an item's mark, the boundary of its line
             kinds.append(Tok(w, MARKER, s, s + len(w), line_no))
             continue
         # "per $1,000" names a unit, "item 1" a line, not a figure; "February 16, 2010": the year ends a date
@@ -269,7 +277,7 @@ def tokenize_stream_text(text: str, line_no: int) -> list[Tok]:
 
     def flush() -> None:
         if run:
-            for part in _class_heads_apart(run):
+            for part in (p for q in _class_heads_apart(run) for p in _period_heads_apart(q)):
                 txt = " ".join(w for w, _ in part)
                 out.append(Tok(txt, TEXT, part[0][1], part[-1][1] + len(part[-1][0]), line_no))
             run.clear()
@@ -304,6 +312,27 @@ def tokenize_stream_text(text: str, line_no: int) -> list[Tok]:
     for t in out:
         t.start = t.end = -1
     return merge_value_tokens(out)
+
+
+def _period_heads_apart(run: list[tuple[str, int]]) -> list[list[tuple[str, int]]]:
+    """Column heads naming periods run together in a run of collapsed words ("Balances
+    Initial Beginning of Period End of Period Aggregate Securitization Value"), two of them
+    or more saying "of Period": each period a cell of its own, the words before and after
+    them runs of their own."""
+    text = " ".join(w for w, _ in run)
+    m = _PERIOD_HEADS_RE.search(text)
+    if not m or sum(1 for h in _PERIOD_HEAD_RE.findall(m.group(1)) if " of " in h) < 2:
+        return [run]  # bare "Ending Current Next" are the tops of stacked heads, not periods
+    heads = [h.group(0) for h in _PERIOD_HEAD_RE.finditer(m.group(1))]
+    cut = len(text[: m.start(1)].split())
+    parts = [run[:cut]] if cut else []
+    for h in heads:
+        n = len(h.split())
+        parts.append(run[cut:cut + n])
+        cut += n
+    if cut < len(run):
+        parts.append(run[cut:])
+    return parts
 
 
 def _class_heads_apart(run: list[tuple[str, int]]) -> list[list[tuple[str, int]]]:
@@ -365,8 +394,8 @@ _STREAM_NOTE_DESC_RE = re.compile(
     r"\$\s?\d{1,3}(?:,\d{3})+(?:\.\d{2})?\s+Class\s+\S+\s+(?:\d{1,2}\.\d{1,6}\s?%\s+)?"
     r"(?:[\w\-]+\s+){0,5}?(?:Notes?|Certificates?|Bonds?)\b"
     r"(?:\s+due\s+[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})?"
-    r"|\$\s?\d{1,3}(?:,\d{3})+(?:\.\d{2})?\s+(?:\d{1,2}\.\d{1,6}\s?%\s+|[A-Z][A-Za-z-]{2,15}\s?\+\s?\d{1,2}\.\d{1,6}\s?%\s+)?"
-    r"(?:[\w\-]+\s+){0,5}?(?:Notes?|Certificates?|Bonds?),?\s+Class\s+[A-Z0-9][\w\-]{0,5}\b"
+    r"|\$\s?\d{1,3}(?:,\d{3})+(?:\.\d{2})?\s+(?:\d{1,2}\.\d{1,6}\s?%\s+|[A-Z][A-Za-z-]{2,15}\s?\+\s?\d{1,2}\.\d{1,6}\s?%\s+)"
+    r"(?:[\w\-]+\s+){0,5}?(?:Notes?|Certificates?|Bonds?),\s+Class\s+[A-Z0-9][\w\-]{0,5}\b"
 )
 
 

@@ -95,10 +95,21 @@ def _figures(line: str) -> int:
     return len(_FIG_RE.findall(line))
 
 
+_DASH_CELL_RE = re.compile(r"(?:(?<=\s\s)|^)[-\u2014\u2013](?=\s\s|$)")
+
+
 def _is_data(line: str) -> bool:
-    """A table body line: a label and two figures or more, in columns."""
+    """A table body line: a label and two figures or more, in columns (a dash printed for
+    zero is a figure)."""
     s = line.strip()
-    return _figures(s) >= 2 and "   " in s and not set(s) <= set("-= |")
+    return _figures(s) + len(_DASH_CELL_RE.findall(s)) >= 2 and "   " in s and not set(s) <= set("-= |")
+
+
+def _is_short_row(line: str) -> bool:
+    """A body row with one figure and the other cells blank ("P        100")."""
+    s = line.strip()
+    return _figures(s) + len(_DASH_CELL_RE.findall(s)) == 1 and "   " in s and not s[:1].isdigit() \
+        and len(s.split("   ")[0]) <= 12
 
 
 _MARKUP_LINE_RE = re.compile(r"^\s*(?:</?(?:S|C|TABLE|CAPTION|PAGE|FN)>\s*)+$", re.I)
@@ -466,7 +477,7 @@ def v_transposed(t: str) -> str:
     repl: dict[int, tuple[int, list[str]]] = {}
     for j, i in blocks:
         k = i
-        while k < len(lines) and _is_data(lines[k]):
+        while k < len(lines) and (_is_data(lines[k]) or (k > i and _is_short_row(lines[k]))):
             k += 1
         if k == len(lines) and _cut(t):
             continue  # a cut table: its last row is partial
