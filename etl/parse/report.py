@@ -21,6 +21,7 @@ from etl.parse.headers import (
     align,
     column_of,
     describe,
+    fit,
     header_overlaps,
     one_cell_per_column,
     positional_columns,
@@ -861,13 +862,23 @@ def build_columns(g: Group, prev: Group | None) -> None:
                 typed = [Column(label=c.label, matches=c.matches, role=c.role, date=c.date,
                                 vtype=types[j] if j < len(types) else None) for j, c in enumerate(g.cols)]
                 seg = stream_segment_columns(cells, types)
-                if seg is not None and len(seg[0]) == n and _quality(seg[0]) > _quality(typed):
+                if seg is None and 0 < len(cells) < n:
+                    # fewer head cells than columns (collapsed text ran them together): cut the words
+                    words = [Tok(w, TEXT, -1, -1, c.line) for c in cells for w in c.text.split()]
+                    seg = stream_segment_columns(words, types)
+                if seg is not None and len(seg[0]) == n and _typed_fit(seg[0]) > _typed_fit(typed):
                     g.cols = seg[0]
             _class_columns(g)
             if not any(c.entity or c.date or c.role or c.matches or c.klass for c in g.cols):
                 g.cols = []
             # with no column heads read, the text above is all title
             g.title = " ".join(t.text for t in (htoks[: max(0, len(htoks) - n)] if g.cols else htoks))
+
+
+def _typed_fit(cols: list[Column]) -> float:
+    """How well the measures a reading names fit the figures under them (a rate over
+    percentages 1, over plain figures less)."""
+    return sum(fit(c.mtype, c.vtype or "na") for c in cols if c.matches and c.mtype)
 
 
 def _sub_heading(g: Group, prev: Group) -> bool:

@@ -222,7 +222,7 @@ def tokenize_fixed_line(line_text: str, line_no: int) -> list[Tok]:
 
 
 # a number after these words is a unit or a reference ("per $1,000", "item 1"), not a figure
-_DOT_MARK_RE = re.compile(r"^(?:\d{1,2}|[a-z])\.$")
+_DOT_MARK_RE = re.compile(r"^(?:\d{1,2}|[a-z]|[ivx]{1,5}|[IVX]{1,5})\.$")
 _PERIOD_HEADS_RE = re.compile(
     r"(?:^|\s)((?:(?:Initial|Original|Beginning|Ending|End|Prior|Previous|Current)"
     r"(?: of (?:the )?(?:Collection |Monthly |Interest )?(?:Period|Month))?(?:\s+|$)){2,})")
@@ -391,8 +391,10 @@ def _split_class_tail(run: list[tuple[str, int]], out: list[Tok], line_no: int) 
 
 
 _STREAM_NOTE_DESC_RE = re.compile(
-    r"\$\s?\d{1,3}(?:,\d{3})+(?:\.\d{2})?\s+Class\s+\S+\s+(?:\d{1,2}\.\d{1,6}\s?%\s+)?"
-    r"(?:[\w\-]+\s+){0,5}?(?:Notes?|Certificates?|Bonds?)\b"
+    # "$257,200,000 Class A-1 0.12399% Asset Backed Notes": a rate or a kind of note after the
+    # class ("$ 40,935,205.27 Class A-3 Notes" is a figure and the next row's label)
+    r"\$\s?\d{1,3}(?:,\d{3})+(?:\.\d{2})?\s+Class\s+\S+\s+"
+    r"(?:\d{1,2}\.\d{1,6}\s?%\s+(?:[\w\-]+\s+){0,5}?|(?:[\w\-]+\s+){1,5}?)(?:Notes?|Certificates?|Bonds?)\b"
     r"(?:\s+due\s+[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})?"
     r"|\$\s?\d{1,3}(?:,\d{3})+(?:\.\d{2})?\s+(?:\d{1,2}\.\d{1,6}\s?%\s+|[A-Z][A-Za-z-]{2,15}\s?\+\s?\d{1,2}\.\d{1,6}\s?%\s+)"
     r"(?:[\w\-]+\s+){0,5}?(?:Notes?|Certificates?|Bonds?),\s+Class\s+[A-Z0-9][\w\-]{0,5}\b"
