@@ -1131,36 +1131,53 @@ def _due_as_paid(b: Builder) -> None:
 def _total_by_arithmetic(b: Builder) -> None:
     """A column of class figures, unnamed or named as another measure, that equals each
     class's principal plus its interest (read in other columns) in every row where both are
-    non-zero, is the total distribution: principal + interest = total across tables."""
+    non-zero, is the total distribution: principal + interest = total across tables. A
+    column is a grid column, or where rows were cut from a stream, a figure's place in its
+    row."""
     if any(c.get("total_distribution") is not None for c in b.classes.values()):
         return
-    tally: dict[tuple[int, int], list[int]] = {}
-    for f in b.fields:
-        if f["scope"] != "class" or f["column"] is None or not isinstance(f["value"], (int, float)) \
-                or f["measure"] not in (None, "interest", "principal", "interest_distributable"):
+    place: dict[int, int] = {}
+    seen: Counter[tuple[int, int]] = Counter()
+    for i, f in enumerate(b.fields):
+        if f["scope"] == "class" and f["column"] is not None and isinstance(f["value"], (int, float)):
+            place[i] = seen[(f["table"], f["row"])]
+            seen[(f["table"], f["row"])] += 1
+    best: tuple[int, bool, tuple[int, int]] | None = None  # (figures covered, by place, key)
+    for by_place in (False, True):
+        keys = {i: (f["table"], place[i] if by_place else f["column"]) for i, f in enumerate(b.fields) if i in place}
+        tally: dict[tuple[int, int], list[int]] = {}
+        for i, k in keys.items():
+            f = b.fields[i]
+            if f["measure"] not in (None, "interest", "principal", "interest_distributable"):
+                continue
+            c = b.classes.get(f["entity"])
+            if c is None or not c.get("principal") or not c.get("interest"):
+                continue
+            t = tally.setdefault(k, [0, 0])
+            t[0 if abs(f["value"] - c["principal"] - c["interest"]) <= 0.015 else 1] += 1
+        hits = [k for k, (ok, bad) in tally.items() if ok and not bad]
+        if len(hits) == 1:
+            covered = sum(1 for k in keys.values() if k == hits[0])
+            if best is None or covered > best[0]:
+                best = (covered, by_place, hits[0])
+    if best is None:
+        return
+    _, by_place, hit = best
+    for i, f in enumerate(b.fields):
+        if i not in place or (f["table"], place[i] if by_place else f["column"]) != hit:
             continue
         c = b.classes.get(f["entity"])
-        if c is None or not c.get("principal") or not c.get("interest"):
+        if c is None or c.get("total_distribution") is not None:
             continue
-        t = tally.setdefault((f["table"], f["column"]), [0, 0])
-        t[0 if abs(f["value"] - c["principal"] - c["interest"]) <= 0.015 else 1] += 1
-    hits = [k for k, (ok, bad) in tally.items() if ok and not bad]
-    if len(hits) != 1:
-        return
-    table, column = hits[0]
-    for f in b.fields:
-        if f["table"] == table and f["column"] == column and f["scope"] == "class":
-            c = b.classes.get(f["entity"])
-            if c is None or c.get("total_distribution") is not None:
-                continue
-            old = f["measure"]
-            f["measure"] = "total_distribution"
-            c["total_distribution"] = f["value"]
-            if old and c.get(old) == f["value"]:
-                other = next((g["value"] for g in b.fields if g["entity"] == f["entity"] and g["measure"] == old
-                              and g["scope"] == "class" and g is not f), None)
-                c[old] = other
-    b.warn(f"table {table}: column {column} read as total distribution (principal + interest = total)")
+        old = f["measure"]
+        f["measure"] = "total_distribution"
+        c["total_distribution"] = f["value"]
+        if old and c.get(old) == f["value"]:
+            other = next((g["value"] for g in b.fields if g["entity"] == f["entity"] and g["measure"] == old
+                          and g["scope"] == "class" and g is not f), None)
+            c[old] = other
+    b.warn(f"table {hit[0]}: {'figure ' if by_place else 'column '}{hit[1] + (1 if by_place else 0)} "
+           "read as total distribution (principal + interest = total)")
 
 
 def _finish_classes(b: Builder) -> None:
