@@ -972,18 +972,23 @@ def assemble(rows: list[Row], document: str, truncated: bool) -> Builder:
 def _refresh_unread(b: Builder) -> None:
     """Figures the arithmetic named after their table was described (a balance's period from
     the roll-forward, a total from principal + interest) are read: off the unread lists."""
-    named = {(f["table"], f["line"], f["column"], f["raw"]) for f in b.fields if f["measure"]}
+    named: set[tuple[int, int, int, str]] = set()
+    col_measures: dict[tuple[int, int], set[str]] = {}
+    unnamed_class: set[int] = set()  # tables with a class figure no measure claimed
+    for f in b.fields:
+        if f["measure"]:
+            named.add((f["table"], f["line"], f["column"], f["raw"]))
+            col_measures.setdefault((f["table"], f["column"]), set()).add(f["measure"])
+        elif f["scope"] == "class" and f["column"] is not None:
+            unnamed_class.add(f["table"])
     for t in b.tables:
         t["unread"] = [u for u in t["unread"] if (t["table"], u["line"], u["column"], u["raw"]) not in named]
         for col in t["columns"]:
-            if col["measure"] is None:
-                got = {f["measure"] for f in b.fields if f["table"] == t["table"] and f["column"] == col["column"]
-                       and f["measure"]}
-                if len(got) == 1:
-                    col["measure"] = got.pop()
+            got = col_measures.get((t["table"], col["column"]), set())
+            if col["measure"] is None and len(got) == 1:
+                col["measure"] = next(iter(got))
         if not t["confirmed"] and b.across.get(t["table"]) and all(c["measure"] for c in t["columns"]) \
-                and not any(f["table"] == t["table"] and f["scope"] == "class" and f["column"] is not None
-                            and not f["measure"] for f in b.fields):
+                and t["table"] not in unnamed_class:
             # every column named, the balances by the class's roll-forward across tables
             t["confirmed"] = True
             t["identities"] = [*t["identities"], "beginning - principal = ending (across tables)"]
