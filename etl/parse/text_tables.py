@@ -12,6 +12,10 @@ import re
 from etl.parse.classes import note_description
 from etl.parse.reading import recut_centred_rows
 from etl.parse.tokens import (
+    CLASS,
+    CUSIP,
+    DATE,
+    VALUE,
     Row,
     Tok,
     merge_value_tokens,
@@ -99,6 +103,90 @@ def _pipe_cells(lines: list[tuple[int, str]]) -> list[Tok]:
     return merge_value_tokens(toks)
 
 
+_MORE_LINE_RE = re.compile(r"^[ \t]{2,}[($\-]*\$?\d")
+
+
+def _indent(line: str) -> int:
+    s = line.expandtabs(8)
+    return len(s) - len(s.lstrip()) if s.strip() else 1 << 30
+
+
+def _record_start(toks: list[Tok]) -> bool:
+    return bool(toks) and toks[0].kind == CLASS and any(t.kind == VALUE for t in toks[1:])
+
+
+def _record_more(toks: list[Tok], label_end: int) -> bool:
+    return bool(toks) and toks[0].kind in (VALUE, CUSIP) and toks[0].start > label_end \
+        and all(t.kind in (VALUE, CUSIP, DATE) for t in toks)
+
+
+def _multiline_records(lines: list[str]) -> tuple[dict[int, int], dict[int, list[int]]]:
+    """Class tables whose every class record takes two or three lines under a header of as
+    many lines (line j of the header heads line j of each record): each later line is read
+    as if printed to the right of the first, so a record is one row and each header line
+    heads its own columns. Returns (line -> character shift, record line -> its later lines)."""
+    shift: dict[int, int] = {}
+    more: dict[int, list[int]] = {}
+    toks = {}
+
+    def tk(i: int) -> list[Tok]:
+        if i not in toks:
+            raw = lines[i].expandtabs(8) if "\t" in lines[i] else lines[i]
+            toks[i] = tokenize_fixed_line(raw, i + 1) if raw.strip() else []
+        return toks[i]
+
+    n = len(lines)
+    # cheap first look: a line of figures only, indented, right under a line that starts with words
+    cand = {j for j in range(1, n) if _MORE_LINE_RE.match(lines[j]) and _indent(lines[j - 1]) < _indent(lines[j])}
+    if not cand:
+        return shift, more
+    i = 0
+    while i < n:
+        if i + 1 not in cand or not _record_start(tk(i)):
+            i += 1
+            continue
+        label_end = tk(i)[0].end
+        m = 1
+        while i + m < n and m < 3 and _record_more(tk(i + m), label_end):
+            m += 1
+        if m == 1:
+            i += 1
+            continue
+        # records of m lines each, one after another (blank lines between records allowed)
+        starts = [i]
+        k = i + m
+        while True:
+            while k < n and not lines[k].strip():
+                k += 1
+            if k + m > n or not _record_start(tk(k)) \
+                    or not all(_record_more(tk(k + j), label_end) for j in range(1, m)) \
+                    or (k + m < n and _record_more(tk(k + m), label_end)):
+                break
+            starts.append(k)
+            k += m
+        head: list[int] = []
+        h = i - 1
+        while h >= 0 and len(head) < m:
+            if lines[h].strip() and not set(lines[h].strip()) <= set("-=_ "):
+                if any(t.kind == VALUE for t in tk(h)):
+                    break
+                head.insert(0, h)
+            h -= 1
+        if len(starts) < 2 or len(head) != m:
+            i = k
+            continue
+        width = max(len(lines[j].expandtabs(8)) for j in [*head, *range(i, k)]) + 4
+        for j, hl in enumerate(head):
+            if j:
+                shift[hl] = j * width
+        for s0 in starts:
+            more[s0] = [s0 + j for j in range(1, m)]
+            for j in range(1, m):
+                shift[s0 + j] = j * width
+        i = k
+    return shift, more
+
+
 def rows_from_text(text: str, warnings: list[str] | None = None, line_offset: int = 0) -> list[Row]:
     """Rows of a text document in order; blank lines are kept as ``blank`` rows."""
     rows: list[Row] = []
@@ -112,7 +200,12 @@ def rows_from_text(text: str, warnings: list[str] | None = None, line_offset: in
         lines = [("|" + ln.strip()) if ln.strip() else "|" for ln in lines]
     else:
         squeezed = _is_squeezed(lines)
+    shift, more = ({}, {}) if squeezed or n > 20_000 else _multiline_records(lines)
+    joined: set[int] = {j for js in more.values() for j in js}
     while i < n:
+        if i in joined:
+            i += 1  # a later line of a class record: read with its first line
+            continue
         raw = lines[i]
         line_no = i + 1 + line_offset
         if "\t" in raw:
@@ -176,6 +269,15 @@ def rows_from_text(text: str, warnings: list[str] | None = None, line_offset: in
         if "<" in raw and ">" in raw:
             raw = _MARKUP_INLINE_RE.sub(lambda m: " " * len(m.group(0)), raw)
         toks = tokenize_fixed_line(raw, line_no)
+        if i in shift:
+            for t in toks:
+                t.start += shift[i]
+                t.end += shift[i]
+        for j in more.get(i, ()):
+            for t in tokenize_fixed_line(lines[j].expandtabs(8), j + 1 + line_offset):
+                t.start += shift[j]
+                t.end += shift[j]
+                toks.append(t)
         if not toks:
             i += 1
             continue

@@ -221,7 +221,6 @@ def tokenize_fixed_line(line_text: str, line_no: int) -> list[Tok]:
     return merge_value_tokens(out)
 
 
-# a number after these words is a unit or a reference ("per $1,000", "item 1"), not a figure
 _DOT_MARK_RE = re.compile(r"^(?:\d{1,2}|[a-z]|[ivx]{1,5}|[IVX]{1,5})\.$")
 _PERIOD_HEADS_RE = re.compile(
     r"(?:^|\s)((?:(?:Initial|Original|Beginning|Ending|End|Prior|Previous|Current)"
@@ -230,6 +229,7 @@ _PERIOD_HEAD_RE = re.compile(
     r"(?:Initial|Original|Beginning|Ending|End|Prior|Previous|Current)"
     r"(?: of (?:the )?(?:Collection |Monthly |Interest )?(?:Period|Month))?")
 _ITEM_MARK_RE = re.compile(r"^\((?:[ivx]{1,5}|[a-z]|\d{1,2})\)$")
+# a number after these words is a unit or a reference ("per $1,000", "item 1"), not a figure
 _REFERENCE_WORDS = frozenset({"per", "item", "items", "clause", "section", "paragraph"})
 # "$1,000 Face Amount", "$1,000 Original Principal": the unit a column is printed in
 _UNIT_RE = re.compile(r"^\$?1,?000$")

@@ -258,3 +258,53 @@ def test_principal_paid_in_allocations_is_their_sum() -> None:
     table = next(t for t in got["tables"] if t["kind"] == "class")
     assert "beginning - principal (sum of allocations) = ending" in table["identities"]
     assert [c["measure"] for c in table["columns"]].count("principal_part") == 3
+
+
+# A class record printed over two or three lines under a header of as many lines: line j of
+# the header heads line j of every record.
+TWO_LINE_RECORDS = """\
+                       STATEMENT TO CERTIFICATEHOLDERS
+
+Class        CUSIP          Original Balance     Beginning Balance
+             Principal      Interest             Ending Balance
+A-1          123456AB1      100,000,000.00        90,000,000.00
+             5,000,000.00   300,000.00            85,000,000.00
+A-2          123456AC9       50,000,000.00        50,000,000.00
+             0.00           200,000.00            50,000,000.00
+B            123456AD7       10,000,000.00        10,000,000.00
+             0.00            50,000.00            10,000,000.00
+"""
+THREE_LINE_RECORDS = """\
+                       STATEMENT TO NOTEHOLDERS
+
+  Class        Original Balance     Beginning Balance
+               Principal            Interest
+               Realized Loss        Ending Balance
+
+  A-1          100,000,000.00        90,000,000.00
+               5,000,000.00            300,000.00
+               0.00                 85,000,000.00
+
+  A-2           50,000,000.00        50,000,000.00
+               1,000,000.00            200,000.00
+               0.00                 49,000,000.00
+"""
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("text", [
+    TWO_LINE_RECORDS,
+    TWO_LINE_RECORDS.replace("Ending Balance\n", "Ending Balance\n\n", 1),
+    THREE_LINE_RECORDS,
+], ids=["two_lines", "two_lines_blank_under_header", "three_lines_blank_between"])
+def test_a_class_record_over_several_lines_is_one_row(text: str) -> None:
+    classes, got = _cls(text)
+    a1 = classes["A-1"]
+    assert (a1["original_balance"], a1["beginning_balance"], a1["principal"], a1["interest"], a1["ending_balance"]) \
+        == (100_000_000.00, 90_000_000.00, 5_000_000.00, 300_000.00, 85_000_000.00)
+    assert classes["A-2"]["principal"] in (0.0, 1_000_000.00) and classes["A-2"]["interest"] == 200_000.00
+    table = next(t for t in got["tables"] if t["kind"] == "class")
+    assert any(i.startswith("beginning - principal") for i in table["identities"])
+    # every figure keeps the line it was printed on
+    f = next(f for f in got["fields"] if f["raw"] == "300,000.00")
+    assert "300,000.00" in text.split("\n")[f["line"] - 1]
