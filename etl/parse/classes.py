@@ -189,6 +189,37 @@ def cusip_is_valid(token: str) -> bool:
     return check is not None and check == int(t[8])
 
 
+_NAMED_NOTE_RE = re.compile(
+    r"^(?P<rate>\d{1,2}\.\d{1,6})\s?%\s+(?P<name>(?:[A-Z][\w-]*\s+){1,3}?(?:Notes?|Certificates?|Bonds?))$")
+_GENERIC_NOTE_WORDS = frozenset({
+    "asset", "backed", "asset-backed", "floating", "fixed", "rate", "variable", "class", "the", "series",
+    "trust", "mortgage", "pass-through", "pass", "through", "transition", "contract",
+})
+
+
+def named_note(text: str) -> tuple[str, float] | None:
+    """(name, coupon %) of a note the report names with its coupon in its title lines
+    ("3.35% Exchange Note"): a class with no designation letters, known by its name."""
+    m = _NAMED_NOTE_RE.match(_clean(text))
+    if not m:
+        return None
+    words = m.group("name").split()
+    if "class" in (w.lower() for w in words) or all(w.lower() in _GENERIC_NOTE_WORDS for w in words[:-1]):
+        return None
+    return " ".join(words), float(m.group("rate"))
+
+
+def named_in_label(text: str, names: list[str]) -> ClassName | None:
+    """The named note (see ``named_note``) a label is about, singular or plural, with the
+    rest of the label as ``remainder``."""
+    for name in names:
+        stem = re.escape(name.rstrip("s") if name.endswith(("Notes", "Bonds")) else name.removesuffix("s"))
+        m = re.search(rf"\b{stem}s?\b", text, re.I)
+        if m:
+            return ClassName(name, "", _clean(text[: m.start()] + " " + text[m.end():]))
+    return None
+
+
 def note_description(text: str) -> tuple[str, float, float | None] | None:
     """(class, original balance, coupon %) from an issuance line, or None."""
     m = _NOTE_DESC_RE.match(_clean(text))

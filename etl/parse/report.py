@@ -139,6 +139,7 @@ class Builder:
         self._warned: set[str] = set()
         # tables whose balances the roll-forward across tables named, by rows that tell
         self.across: Counter[int] = Counter()
+        self.named_classes: list[str] = []  # classes known by a name, not a designation ("Exchange Note")
 
     def warn(self, msg: str) -> None:
         if msg not in self._warned:
@@ -397,6 +398,14 @@ class Emitter:
                 continue
             # collapsed text: an issuance line may head the figure printed after it
             for tok in (row.toks if row.kind == "text" else [row.head]):
+                named = cls.named_note(tok.text) if tok.kind == TEXT and row.kind == "text" else None
+                if named is not None and named[0] not in self.b.named_classes:
+                    # "3.35% Exchange Note": a class known by its name; labels naming it are its figures
+                    self.b.named_classes.append(named[0])
+                    c = self.b.klass(named[0])
+                    self.b.put(c, "pass_through_rate", named[1], f"class {named[0]}")
+                    self.field(g, row, tok.text, "pass_through_rate", "class", named[0], named[1], tok, None)
+                    continue
                 if tok.kind != TEXT or not tok.text.startswith("$"):
                     continue
                 got = cls.note_description(tok.text)
@@ -594,6 +603,8 @@ class Emitter:
         # A whole-label variant ("Class X Cap Payment") outranks a class named inside it.
         exact = [m for m in self.lex.lookup_label(mtext) if m.exact]
         k = None if any("class" not in m.measure.scopes for m in exact) else cls.class_in_label(mtext)
+        if k is None and b.named_classes:
+            k = cls.named_in_label(mtext, b.named_classes)
         pool_m = _POOL_PREFIX_RE.match(mtext)
         pool_name = None
         if pool_m:

@@ -20,10 +20,10 @@ from etl.parse.numbers import GARBLED, NA, PCT, ZERO, Number, parse_number
 CLASS, CUSIP, VALUE, DATE, TEXT, MARKER = "class", "cusip", "value", "date", "text", "marker"
 
 _MARKER_RE = re.compile(
-    r"^(?:\((?:[ivxlc]{1,6}|[a-zA-Z]{1,2}|\d{1,2}|[IVXL]{1,5})\)|(?:[IVXL]{1,5}|[ivxl]{1,6}|[A-Z]|\d{1,2}|[a-z])\.|[ivx]{1,5})$"
+    r"^(?:\{\d{1,3}\}|\((?:[ivxlc]{1,6}|[a-zA-Z]{1,2}|\d{1,2}|[IVXL]{1,5})\)|(?:[IVXL]{1,5}|[ivxl]{1,6}|[A-Z]|\d{1,2}|[a-z])\.|[ivx]{1,5})$"
 )
 _LEAD_MARKER_RE = re.compile(
-    r"^(?:\((?:[ivxlc]{1,6}|[a-zA-Z]{1,2}|\d{1,2})\)|(?:[IVXL]{1,5}|[A-Z]|\d{1,2})\.)\s+(?=\S)"
+    r"^(?:\{\d{1,3}\}|\((?:[ivxlc]{1,6}|[a-zA-Z]{1,2}|\d{1,2})\)|(?:[IVXL]{1,5}|[A-Z]|\d{1,2})\.)\s+(?=\S)"
 )
 _SEPARATOR_RE = re.compile(r"^[-=_~*.\s]{3,}$")
 _CELL_SPLIT_RE = re.compile(r"\S+(?: \S+)*")

@@ -308,3 +308,24 @@ def test_a_class_record_over_several_lines_is_one_row(text: str) -> None:
     # every figure keeps the line it was printed on
     f = next(f for f in got["fields"] if f["raw"] == "300,000.00")
     assert "300,000.00" in text.split("\n")[f["line"] - 1]
+
+
+NAMED_NOTE = """\
+Servicer's Certificate
+3.35% Exchange Note
+Class A-1 0.40000% Asset Backed Notes
+
+RECONCILIATION OF EXCHANGE NOTE
+{10} Original Exchange Note Balance                          {10}   $  1,072,000,000
+{11} Beginning of period Exchange Note Balance               {11}   $    200,414,862
+{12} Exchange Note Principal Payment Amount                  {12}         53,274,394
+{14} End of period Exchange Note Balance                     {14}   $    147,140,468
+"""
+
+
+@pytest.mark.unit
+def test_a_note_named_with_its_coupon_is_a_class_and_line_references_are_marks() -> None:
+    classes, _ = _cls(NAMED_NOTE)
+    x = classes["Exchange Note"]
+    assert (x["pass_through_rate"], x["original_balance"], x["beginning_balance"], x["principal"], x["ending_balance"]) \
+        == (3.35, 1_072_000_000, 200_414_862, 53_274_394, 147_140_468)
