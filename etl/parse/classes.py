@@ -172,8 +172,11 @@ def cusip_check_digit(first8: str) -> int | None:
 
 
 def looks_like_cusip(token: str) -> bool:
-    """Nine letters/digits mixing both, as printed in a CUSIP column (placeholders included)."""
+    """Nine letters/digits mixing both, as printed in a CUSIP column (placeholders included);
+    or two of them joined by '/', a class's registered and Rule 144A / Reg S CUSIPs."""
     t = token.strip()
+    if "/" in t and len(t) == 19 and t[9] == "/":
+        return looks_like_cusip(t[:9]) and looks_like_cusip(t[10:])
     if len(t) != 9 or not _CUSIP_RE.match(t):
         return False
     digits = sum(c.isdigit() for c in t)
@@ -181,8 +184,11 @@ def looks_like_cusip(token: str) -> bool:
 
 
 def cusip_is_valid(token: str) -> bool:
-    """True when the ninth character is the check digit of the first eight."""
+    """True when the ninth character is the check digit of the first eight (of each CUSIP
+    of a pair)."""
     t = token.strip()
+    if len(t) == 19 and t[9] == "/":
+        return cusip_is_valid(t[:9]) and cusip_is_valid(t[10:])
     if len(t) != 9 or not t[8].isdigit():
         return False
     check = cusip_check_digit(t[:8])

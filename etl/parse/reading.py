@@ -229,7 +229,7 @@ def _read(m: _Matrix, header: dict[int, str | None]) -> Reading:
 
 def _rate_by_size(m: _Matrix, reading: Reading) -> None:
     """A column the arithmetic left unnamed, in a table with no rate column, whose figures
-    are all between 0 and 20 with decimals and are not the balance factor (balance ÷
+    (in most rows; a row may print N/A) are all between 0 and 20 with decimals and are not the balance factor (balance ÷
     original) is the classes' interest rate."""
     names = reading.measures
     if "pass_through_rate" in names.values():
@@ -242,8 +242,8 @@ def _rate_by_size(m: _Matrix, reading: Reading) -> None:
     for c in m.cols:
         if names.get(c) is not None:
             continue
-        vals = [(d.get(c), d) for d in m.val]
-        if any(v is None for v, _ in vals) or not any(v for v, _ in vals):
+        vals = [(d.get(c), d) for d in m.val if d.get(c) is not None]  # rows printing N/A there say nothing
+        if len(vals) < max(2, (len(m.val) + 1) // 2) or not any(v for v, _ in vals):
             continue
         if not all(0 <= v <= 20 for v, _ in vals) or not m.decimals.get(c):
             continue

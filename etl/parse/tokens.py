@@ -297,7 +297,7 @@ def tokenize_stream_text(text: str, line_no: int) -> list[Tok]:
                 flush()
                 continue
             if k.kind in (VALUE, CUSIP) and run:
-                _split_class_tail(run, out, line_no)
+                _split_class_tail(run, out, line_no, before_cusip=k.kind == CUSIP)
             flush()
             out.append(k)
             continue
@@ -366,7 +366,7 @@ _CLASS_TAIL_WORDS = frozenset({"notes", "note", "certificates", "certificate", "
 _OBJECT_WORDS = frozenset({"of", "for", "to", "on", "from", "by", "the"})
 
 
-def _split_class_tail(run: list[tuple[str, int]], out: list[Tok], line_no: int) -> None:
+def _split_class_tail(run: list[tuple[str, int]], out: list[Tok], line_no: int, before_cusip: bool = False) -> None:
     """In collapsed text a class's row label runs into the words before it ("Face Amount
     Class A-1 Notes 321.09"): words ending the run that name a class, begun by "Class" or
     "Tranche" or ended by "Notes" or "Certificates", are the row's class; the words before
@@ -374,12 +374,12 @@ def _split_class_tail(run: list[tuple[str, int]], out: list[Tok], line_no: int) 
     for p in range(max(0, len(run) - 4), len(run)):
         tail = run[p:]
         if tail[0][0].lower() not in _CLASS_LEAD_WORDS and not (
-                len(tail) == 2 and tail[1][0].lower() in _CLASS_TAIL_WORDS):
+                len(tail) == 2 and tail[1][0].lower() in _CLASS_TAIL_WORDS) and not (len(tail) == 1 and before_cusip):
             continue
         txt = " ".join(w for w, _ in tail)
         k = cls.class_label(txt)
-        if k is None or txt.lower() == "certificates":
-            continue
+        if k is None or (txt.lower() == "certificates" and not before_cusip):
+            continue  # a bare "Certificates" is a class only when its CUSIP follows
         if p and run[p - 1][0].lower() in _OBJECT_WORDS:
             return  # "Outstanding Principal Amount of Class A-1 Notes": the class is the label's object
         if p:
