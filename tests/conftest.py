@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -33,3 +34,11 @@ def fixtures_dir() -> Path:
 @pytest.fixture
 def seed_8k_text() -> str:
     return (FIXTURES / "seeds" / "aames031dec03.txt").read_text()
+
+
+@pytest.fixture
+def data_docs() -> Callable[[Path], dict[str, dict[str, bool]]]:
+    """``data_docs_site.read_data_docs``: the runs a Data Docs site shows, each page checked."""
+    from data_docs_site import read_data_docs
+
+    return read_data_docs

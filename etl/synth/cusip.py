@@ -7,34 +7,19 @@ CUSIP check has something true to confirm (and a benchmark can plant invalid one
 
 from __future__ import annotations
 
-_SPECIAL = {"*": 36, "@": 37, "#": 38}
-
-
-def _char_value(ch: str) -> int:
-    if ch.isdigit():
-        return ord(ch) - 48
-    if "A" <= ch <= "Z":
-        return ord(ch) - 55  # A=10 ... Z=35
-    if ch in _SPECIAL:
-        return _SPECIAL[ch]
-    raise ValueError(f"not a CUSIP character: {ch!r}")
+from etl.parse.classes import cusip_check_digit as _check_digit
 
 
 def cusip_check_digit(base: str) -> str:
-    """Check digit of the first eight characters of a CUSIP.
+    """Check digit of the first eight characters of a CUSIP, as the character the generator prints.
 
-    Every second character's value is doubled, the digits of every value are summed,
-    and the check digit brings the sum to a multiple of ten.
+    The arithmetic is the parser's (``etl.parse.classes.cusip_check_digit``); a base that is not
+    eight CUSIP characters is an error here, as the generator must never print one.
     """
-    if len(base) != 8:
-        raise ValueError(f"a CUSIP base has 8 characters, got {base!r}")
-    total = 0
-    for i, ch in enumerate(base.upper()):
-        v = _char_value(ch)
-        if i % 2 == 1:
-            v *= 2
-        total += v // 10 + v % 10
-    return str((10 - total % 10) % 10)
+    digit = _check_digit(base.upper()) if len(base) == 8 else None
+    if digit is None:
+        raise ValueError(f"not a CUSIP base (8 of 0-9, A-Z, *, @, #): {base!r}")
+    return str(digit)
 
 
 def is_valid_cusip(cusip: str) -> bool:

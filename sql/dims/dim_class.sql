@@ -7,7 +7,8 @@ WITH rows AS (
     SELECT v.cik, c.class, c.cusip, c.notional, c.residual, v.distribution_date,
            coalesce(c.original_balance,
                     CASE WHEN c.ending_balance_per_1000 > 0
-                         THEN CAST(round(c.ending_balance / (c.ending_balance_per_1000 / 1000), 0) AS DECIMAL(20, 2)) END)
+                         THEN CAST(round(c.ending_balance / (c.ending_balance_per_1000 / 1000), 0) AS DECIMAL(20, 2))
+                    END)
                AS original_balance
     FROM stg_class_period AS c
     JOIN int_report_version AS v USING (accession)

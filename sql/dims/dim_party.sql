@@ -4,8 +4,10 @@
 CREATE OR REPLACE TABLE dim_party AS
 WITH names AS (
     SELECT party FROM stg_party_role
-    UNION ALL SELECT party FROM stg_servicing_assessment
-    UNION ALL SELECT party FROM stg_insurance_coverage WHERE party <> ''
+    UNION ALL
+    SELECT party FROM stg_servicing_assessment
+    UNION ALL
+    SELECT party FROM stg_insurance_coverage WHERE party <> ''
 ),
 norm AS (
     SELECT party, upper(regexp_replace(trim(party), '[^A-Za-z0-9&]+', ' ', 'g')) AS party_norm FROM names

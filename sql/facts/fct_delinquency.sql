@@ -22,7 +22,6 @@ SELECT
         WHEN d.bucket IN ('30-59') THEN 30
         WHEN d.bucket IN ('60-89') THEN 60
         WHEN d.bucket IN ('90+', '90-119', '120+', '90-179', '180+') THEN 90
-        ELSE NULL
     END AS days_past_due_min,
     d.bucket IN ('foreclosure', 'bankruptcy', 'reo') AS is_status_bucket
 FROM stg_delinquency AS d

@@ -46,4 +46,4 @@ SELECT
     CASE WHEN coalesce(r.version_rank, 0) <> 1 THEN cur.accession END AS superseded_by
 FROM ranked AS r
 LEFT JOIN ranked AS cur
-    ON cur.cik = r.cik AND cur.distribution_date = r.distribution_date AND cur.version_rank = 1;
+    ON r.cik = cur.cik AND r.distribution_date = cur.distribution_date AND cur.version_rank = 1;

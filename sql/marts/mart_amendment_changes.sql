@@ -12,14 +12,14 @@ longc AS (
         SELECT accession, class, beginning_balance, principal, interest, total_distribution,
                realized_loss, ending_balance, pass_through_rate
         FROM stg_class_period
-    ) UNPIVOT INCLUDE NULLS (value FOR measure IN (
+    ) AS c UNPIVOT INCLUDE NULLS (value FOR measure IN (
         beginning_balance, principal, interest, total_distribution, realized_loss, ending_balance, pass_through_rate))
 ),
 old AS (
-    SELECT p.*, l.class, l.measure, l.value FROM pairs AS p JOIN longc AS l ON l.accession = p.superseded_accession
+    SELECT p.*, l.class, l.measure, l.value FROM pairs AS p JOIN longc AS l ON p.superseded_accession = l.accession
 ),
 new AS (
-    SELECT p.*, l.class, l.measure, l.value FROM pairs AS p JOIN longc AS l ON l.accession = p.current_accession
+    SELECT p.*, l.class, l.measure, l.value FROM pairs AS p JOIN longc AS l ON p.current_accession = l.accession
 )
 SELECT
     cik,

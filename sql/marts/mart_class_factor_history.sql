@@ -18,9 +18,10 @@ SELECT
     f.ending_balance,
     f.ending_balance / nullif(c.original_balance, 0) AS factor,
     f.ending_balance_per_1000 / 1000 AS reported_factor,
-    sum(coalesce(f.realized_loss, 0)) OVER (PARTITION BY f.class_key ORDER BY f.distribution_date) AS cumulative_realized_loss,
+    sum(coalesce(f.realized_loss, 0)) OVER (PARTITION BY f.class_key ORDER BY f.distribution_date)
+        AS cumulative_realized_loss,
     f.notional
 FROM fct_class_distribution AS f
 JOIN dim_class AS c USING (class_key)
-LEFT JOIN dim_deal AS d ON d.deal_key = f.deal_key
+LEFT JOIN dim_deal AS d ON f.deal_key = d.deal_key
 ORDER BY f.cik, f.class, f.distribution_date;

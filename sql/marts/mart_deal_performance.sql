@@ -17,14 +17,22 @@ WITH p AS (
         cik,
         distribution_date,
         any_value(accession) AS accession,
-        coalesce(max(beginning_balance) FILTER (WHERE is_total), sum(beginning_balance) FILTER (WHERE NOT is_total)) AS beginning_balance,
-        coalesce(max(scheduled_principal) FILTER (WHERE is_total), sum(scheduled_principal) FILTER (WHERE NOT is_total)) AS scheduled_principal,
-        coalesce(max(prepayments) FILTER (WHERE is_total), sum(prepayments) FILTER (WHERE NOT is_total)) AS prepayments,
-        coalesce(max(liquidation_proceeds) FILTER (WHERE is_total), sum(liquidation_proceeds) FILTER (WHERE NOT is_total)) AS liquidation_proceeds,
-        coalesce(max(ending_balance) FILTER (WHERE is_total), sum(ending_balance) FILTER (WHERE NOT is_total)) AS ending_balance,
-        coalesce(max(loan_count) FILTER (WHERE is_total), sum(loan_count) FILTER (WHERE NOT is_total)) AS loan_count,
-        coalesce(max(current_realized_loss) FILTER (WHERE is_total), sum(current_realized_loss) FILTER (WHERE NOT is_total)) AS realized_loss,
-        coalesce(max(cumulative_realized_loss) FILTER (WHERE is_total), sum(cumulative_realized_loss) FILTER (WHERE NOT is_total)) AS cumulative_realized_loss
+        coalesce(max(beginning_balance) FILTER (WHERE is_total),
+                 sum(beginning_balance) FILTER (WHERE NOT is_total)) AS beginning_balance,
+        coalesce(max(scheduled_principal) FILTER (WHERE is_total),
+                 sum(scheduled_principal) FILTER (WHERE NOT is_total)) AS scheduled_principal,
+        coalesce(max(prepayments) FILTER (WHERE is_total),
+                 sum(prepayments) FILTER (WHERE NOT is_total)) AS prepayments,
+        coalesce(max(liquidation_proceeds) FILTER (WHERE is_total),
+                 sum(liquidation_proceeds) FILTER (WHERE NOT is_total)) AS liquidation_proceeds,
+        coalesce(max(ending_balance) FILTER (WHERE is_total),
+                 sum(ending_balance) FILTER (WHERE NOT is_total)) AS ending_balance,
+        coalesce(max(loan_count) FILTER (WHERE is_total),
+                 sum(loan_count) FILTER (WHERE NOT is_total)) AS loan_count,
+        coalesce(max(current_realized_loss) FILTER (WHERE is_total),
+                 sum(current_realized_loss) FILTER (WHERE NOT is_total)) AS realized_loss,
+        coalesce(max(cumulative_realized_loss) FILTER (WHERE is_total),
+                 sum(cumulative_realized_loss) FILTER (WHERE NOT is_total)) AS cumulative_realized_loss
     FROM fct_pool_period
     GROUP BY cik, distribution_date
 ),
@@ -46,7 +54,9 @@ dq AS (
         sum(coalesce(stated_principal_balance, unpaid_principal_balance))
             FILTER (WHERE is_status_bucket AND (pool = 'Total' OR NOT has_total)) AS bal_fc_bk_reo,
         bool_or(includes_fc_bk_reo) AS buckets_include_fc_bk_reo
-    FROM (SELECT *, bool_or(pool = 'Total') OVER (PARTITION BY cik, distribution_date) AS has_total FROM fct_delinquency)
+    FROM (
+        SELECT *, bool_or(pool = 'Total') OVER (PARTITION BY cik, distribution_date) AS has_total FROM fct_delinquency
+    ) AS d
     GROUP BY cik, distribution_date
 )
 SELECT

@@ -8,7 +8,7 @@
 --     subordinate classes (M-*, B) are paid, the split between groups is no longer printed.
 -- Grain: one 'deal' row per report with class principal and pool remittance, one row per pool.
 -- Tolerance: half a unit per non-zero rounded term (the class principals and the remittance).
--- depends_on: dq_report_context, dq_fmt
+-- depends_on: dq_report_context
 CREATE OR REPLACE VIEW dq_class_principal_linkage AS
 WITH cls AS (
     SELECT accession, class, principal, nullif(regexp_extract(class, '^([0-9]+)-', 1), '') AS grp
@@ -29,15 +29,15 @@ remit AS (
 deal AS (
     SELECT c.accession, sum(c.principal) AS principal, count(*) FILTER (WHERE c.principal <> 0) AS nonzero,
            bool_and(c.principal = 0 OR (c.grp IS NOT NULL
-                    AND EXISTS (SELECT 1 FROM pool_grp g WHERE g.accession = c.accession AND g.grp = c.grp)))
+                    AND EXISTS (SELECT 1 FROM pool_grp AS g WHERE g.accession = c.accession AND g.grp = c.grp)))
                AS grouped
-    FROM cls c GROUP BY c.accession
+    FROM cls AS c GROUP BY c.accession
 ),
 by_group AS (
     SELECT g.accession, g.pool, g.principal_remittance, sum(c.principal) AS principal,
            count(c.class) AS n_classes, count(*) FILTER (WHERE c.principal <> 0) AS nonzero
-    FROM pool_grp g
-    LEFT JOIN cls c ON c.accession = g.accession AND c.grp = g.grp
+    FROM pool_grp AS g
+    LEFT JOIN cls AS c ON g.accession = c.accession AND g.grp = c.grp
     GROUP BY ALL
 ),
 checked AS (
@@ -46,11 +46,11 @@ checked AS (
            x.half * (d.nonzero + CASE WHEN r.remittance <> 0 THEN 1 ELSE 0 END) AS tolerance,
            r.remittance IS NOT NULL AS applicable,
            CASE WHEN r.remittance IS NULL THEN 'no pool principal remittance printed'
-                ELSE 'principal paid to classes ' || dq_fmt(d.principal) || ' against pools'' remittance '
-                     || dq_fmt(r.remittance) END AS detail
-    FROM deal d
-    JOIN dq_report_context x USING (accession)
-    LEFT JOIN remit r USING (accession)
+                ELSE 'principal paid to classes ' || fmt(d.principal) || ' against pools'' remittance '
+                     || fmt(r.remittance) END AS detail
+    FROM deal AS d
+    JOIN dq_report_context AS x USING (accession)
+    LEFT JOIN remit AS r USING (accession)
     UNION ALL
     SELECT b.accession, 'pool', NULL, b.pool, NULL, NULL, 'principal', b.principal, b.principal_remittance,
            x.half * (b.nonzero + CASE WHEN b.principal_remittance <> 0 THEN 1 ELSE 0 END),
@@ -58,20 +58,12 @@ checked AS (
            CASE WHEN b.n_classes = 0 THEN 'no class is named after this pool''s group'
                 WHEN NOT coalesce(d.grouped, false)
                     THEN 'classes not named by group received principal: the split by group is not printed'
-                ELSE 'principal to group ' || b.pool || ' classes ' || dq_fmt(b.principal) || ' against pool '
-                     || b.pool || ' remittance ' || dq_fmt(b.principal_remittance) END
-    FROM by_group b
-    JOIN dq_report_context x USING (accession)
-    LEFT JOIN deal d USING (accession)
+                ELSE 'principal to group ' || b.pool || ' classes ' || fmt(b.principal) || ' against pool '
+                     || b.pool || ' remittance ' || fmt(b.principal_remittance) END
+    FROM by_group AS b
+    JOIN dq_report_context AS x USING (accession)
+    LEFT JOIN deal AS d USING (accession)
 )
-SELECT accession, 'class_principal_linkage' AS check_name, 'error' AS severity, scope, class, pool, bucket,
-       section, measure, CAST(observed AS DOUBLE) AS observed, CAST(expected AS DOUBLE) AS expected,
-       CAST(observed - expected AS DOUBLE) AS residual, CAST(tolerance AS DOUBLE) AS tolerance,
-       CAST(abs(observed - expected) AS DOUBLE) AS abs_residual,
-       coalesce(applicable AND observed IS NOT NULL AND expected IS NOT NULL, false) AS applicable, detail
-FROM checked
-UNION ALL
-SELECT r.accession, 'class_principal_linkage', 'error', 'report', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       NULL, NULL, false, 'no class principal or no pool table in this report'
-FROM stg_report r
-WHERE NOT EXISTS (SELECT 1 FROM checked k WHERE k.accession = r.accession);
+SELECT * FROM check_rows(
+    'checked', 'class_principal_linkage', 'error', 'no class principal or no pool table in this report'
+);

@@ -8,7 +8,7 @@
 -- principal and ending are each printed rounded, so they can disagree by 3 x 0.5 = 1.5 dollars
 -- (0.015 for a report in cents); a non-zero realized loss is a fourth rounded term (+0.5). A zero loss
 -- is exact (no loan liquidated), so it adds nothing. Realized loss not printed counts as zero.
--- depends_on: dq_report_context, dq_fmt
+-- depends_on: dq_report_context
 CREATE OR REPLACE VIEW dq_class_rollforward AS
 WITH checked AS (
     SELECT c.accession, 'class' AS scope, c.class, NULL AS pool, NULL AS bucket, NULL AS section,
@@ -26,21 +26,11 @@ WITH checked AS (
                WHEN c.notional THEN 'notional class: its balance is a reference amount, so it is paid no principal'
                WHEN c.beginning_balance IS NULL OR c.principal IS NULL OR c.ending_balance IS NULL
                    THEN 'not all of beginning, principal and ending balance are printed for this class'
-               ELSE dq_fmt(c.beginning_balance) || ' - ' || dq_fmt(c.principal) || ' - '
-                    || dq_fmt(coalesce(c.realized_loss, 0)) || ' = ' || dq_fmt(c.beginning_balance - c.principal
-                    - coalesce(c.realized_loss, 0)) || ' against ending ' || dq_fmt(c.ending_balance)
+               ELSE fmt(c.beginning_balance) || ' - ' || fmt(c.principal) || ' - '
+                    || fmt(coalesce(c.realized_loss, 0)) || ' = ' || fmt(c.beginning_balance - c.principal
+                    - coalesce(c.realized_loss, 0)) || ' against ending ' || fmt(c.ending_balance)
            END AS detail
-    FROM stg_class_period c
-    JOIN dq_report_context x USING (accession)
+    FROM stg_class_period AS c
+    JOIN dq_report_context AS x USING (accession)
 )
-SELECT accession, 'class_rollforward' AS check_name, 'error' AS severity, scope, class, pool, bucket, section,
-       measure, CAST(observed AS DOUBLE) AS observed, CAST(expected AS DOUBLE) AS expected,
-       CAST(observed - expected AS DOUBLE) AS residual, CAST(tolerance AS DOUBLE) AS tolerance,
-       CAST(abs(observed - expected) AS DOUBLE) AS abs_residual,
-       coalesce(applicable AND observed IS NOT NULL AND expected IS NOT NULL, false) AS applicable, detail
-FROM checked
-UNION ALL
-SELECT r.accession, 'class_rollforward', 'error', 'report', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       NULL, false, 'no class rows in this report'
-FROM stg_report r
-WHERE NOT EXISTS (SELECT 1 FROM checked k WHERE k.accession = r.accession);
+SELECT * FROM check_rows('checked', 'class_rollforward', 'error', 'no class rows in this report');

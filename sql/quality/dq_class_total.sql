@@ -8,7 +8,7 @@
 --   * balance Totals (original, beginning, ending), whose rows depend on the deal's convention;
 --   * a Total printed under a table listing fewer rows than the report has classes with that
 --     measure (stg_class_total.n_rows < classes carrying it): it covers a sub-table.
--- depends_on: dq_report_context, dq_class_value, dq_fmt
+-- depends_on: dq_report_context, dq_class_value
 CREATE OR REPLACE VIEW dq_class_total AS
 WITH sums AS (
     SELECT accession, measure, count(*) AS n, sum(value) AS total
@@ -26,21 +26,11 @@ checked AS (
                WHEN t.n_rows IS NOT NULL AND t.n_rows <> s.n
                    THEN 'the Total sits under a table of ' || t.n_rows || ' rows while ' || s.n
                         || ' classes carry the measure: a sub-table, see class_total_inclusion'
-               ELSE 'sum of ' || s.n || ' class rows ' || dq_fmt(s.total) || ' against printed Total '
-                    || dq_fmt(t.value)
+               ELSE 'sum of ' || s.n || ' class rows ' || fmt(s.total) || ' against printed Total '
+                    || fmt(t.value)
            END AS detail
-    FROM stg_class_total t
-    JOIN dq_report_context x USING (accession)
-    LEFT JOIN sums s ON s.accession = t.accession AND s.measure = t.measure
+    FROM stg_class_total AS t
+    JOIN dq_report_context AS x USING (accession)
+    LEFT JOIN sums AS s ON t.accession = s.accession AND t.measure = s.measure
 )
-SELECT accession, 'class_total' AS check_name, 'error' AS severity, scope, class, pool, bucket, section, measure,
-       CAST(observed AS DOUBLE) AS observed, CAST(expected AS DOUBLE) AS expected,
-       CAST(observed - expected AS DOUBLE) AS residual, CAST(tolerance AS DOUBLE) AS tolerance,
-       CAST(abs(observed - expected) AS DOUBLE) AS abs_residual,
-       coalesce(applicable AND observed IS NOT NULL AND expected IS NOT NULL, false) AS applicable, detail
-FROM checked
-UNION ALL
-SELECT r.accession, 'class_total', 'error', 'report', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       false, 'the report prints no Total row under its class tables'
-FROM stg_report r
-WHERE NOT EXISTS (SELECT 1 FROM checked k WHERE k.accession = r.accession);
+SELECT * FROM check_rows('checked', 'class_total', 'error', 'the report prints no Total row under its class tables');

@@ -4,7 +4,7 @@
 -- Tolerance: 3 independently rounded figures x half a unit = 1.5 (0.015 in cents).
 -- For the Total row, each measure's Total is taken from the section that prints the total
 -- distribution Total when it prints one there (same table), else from the table with most rows.
--- depends_on: dq_report_context, dq_fmt
+-- depends_on: dq_report_context
 CREATE OR REPLACE VIEW dq_class_total_distribution AS
 WITH td_section AS (
     SELECT accession, min(section) AS section FROM stg_class_total
@@ -14,9 +14,9 @@ totals AS (
     SELECT t.accession, t.measure, t.value, t.section,
            row_number() OVER (PARTITION BY t.accession, t.measure
                               ORDER BY (t.section = s.section) DESC NULLS LAST, t.n_rows DESC NULLS LAST,
-                                       t.line NULLS LAST, t.section) AS rn
-    FROM stg_class_total t
-    LEFT JOIN td_section s USING (accession)
+                                       t.line ASC NULLS LAST, t.section ASC) AS rn
+    FROM stg_class_total AS t
+    LEFT JOIN td_section AS s USING (accession)
     WHERE t.measure IN ('interest', 'principal', 'total_distribution')
 ),
 total_row AS (
@@ -33,29 +33,19 @@ checked AS (
            c.total_distribution IS NOT NULL AND c.interest IS NOT NULL AND c.principal IS NOT NULL AS applicable,
            CASE WHEN c.total_distribution IS NULL OR c.interest IS NULL OR c.principal IS NULL
                 THEN 'not all of interest, principal and total distribution are printed for this class'
-                ELSE dq_fmt(c.interest) || ' + ' || dq_fmt(c.principal) || ' = ' || dq_fmt(c.interest + c.principal)
-                     || ' against ' || dq_fmt(c.total_distribution) END AS detail
-    FROM stg_class_period c
-    JOIN dq_report_context x USING (accession)
+                ELSE fmt(c.interest) || ' + ' || fmt(c.principal) || ' = ' || fmt(c.interest + c.principal)
+                     || ' against ' || fmt(c.total_distribution) END AS detail
+    FROM stg_class_period AS c
+    JOIN dq_report_context AS x USING (accession)
     UNION ALL
     SELECT t.accession, 'total', 'Total', NULL, NULL, NULL, 'total_distribution', t.total_distribution,
            t.interest + t.principal, 3 * x.half,
            t.total_distribution IS NOT NULL AND t.interest IS NOT NULL AND t.principal IS NOT NULL,
            CASE WHEN t.total_distribution IS NULL OR t.interest IS NULL OR t.principal IS NULL
                 THEN 'the report does not print all three Totals (interest, principal, total distribution)'
-                ELSE 'Totals: ' || dq_fmt(t.interest) || ' + ' || dq_fmt(t.principal) || ' = '
-                     || dq_fmt(t.interest + t.principal) || ' against ' || dq_fmt(t.total_distribution) END
-    FROM total_row t
-    JOIN dq_report_context x USING (accession)
+                ELSE 'Totals: ' || fmt(t.interest) || ' + ' || fmt(t.principal) || ' = '
+                     || fmt(t.interest + t.principal) || ' against ' || fmt(t.total_distribution) END
+    FROM total_row AS t
+    JOIN dq_report_context AS x USING (accession)
 )
-SELECT accession, 'class_total_distribution' AS check_name, 'error' AS severity, scope, class, pool, bucket,
-       section, measure, CAST(observed AS DOUBLE) AS observed, CAST(expected AS DOUBLE) AS expected,
-       CAST(observed - expected AS DOUBLE) AS residual, CAST(tolerance AS DOUBLE) AS tolerance,
-       CAST(abs(observed - expected) AS DOUBLE) AS abs_residual,
-       coalesce(applicable AND observed IS NOT NULL AND expected IS NOT NULL, false) AS applicable, detail
-FROM checked
-UNION ALL
-SELECT r.accession, 'class_total_distribution', 'error', 'report', NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       NULL, NULL, NULL, false, 'no class rows in this report'
-FROM stg_report r
-WHERE NOT EXISTS (SELECT 1 FROM checked k WHERE k.accession = r.accession);
+SELECT * FROM check_rows('checked', 'class_total_distribution', 'error', 'no class rows in this report');

@@ -18,18 +18,10 @@ WITH checked AS (
     SELECT t.accession, 'total', 'Total', NULL, NULL, t.section, t.measure, t.value, NULL, NULL, false,
            CASE WHEN t.value IS NULL THEN 'the Total is not printed as a number'
                 ELSE 'no class row carries this measure' END
-    FROM stg_class_total t
-    WHERE NOT EXISTS (SELECT 1 FROM dq_class_total_rule r WHERE r.accession = t.accession
+    FROM stg_class_total AS t
+    WHERE NOT EXISTS (SELECT 1 FROM dq_class_total_rule AS r WHERE r.accession = t.accession
                                                              AND r.section = t.section AND r.measure = t.measure)
 )
-SELECT accession, 'class_total_inclusion' AS check_name, 'error' AS severity, scope, class, pool, bucket, section,
-       measure, CAST(observed AS DOUBLE) AS observed, CAST(expected AS DOUBLE) AS expected,
-       CAST(observed - expected AS DOUBLE) AS residual, CAST(tolerance AS DOUBLE) AS tolerance,
-       CAST(abs(observed - expected) AS DOUBLE) AS abs_residual,
-       coalesce(applicable AND observed IS NOT NULL AND expected IS NOT NULL, false) AS applicable, detail
-FROM checked
-UNION ALL
-SELECT r.accession, 'class_total_inclusion', 'error', 'report', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       NULL, NULL, false, 'the report prints no Total row under its class tables'
-FROM stg_report r
-WHERE NOT EXISTS (SELECT 1 FROM checked k WHERE k.accession = r.accession);
+SELECT * FROM check_rows(
+    'checked', 'class_total_inclusion', 'error', 'the report prints no Total row under its class tables'
+);

@@ -3,7 +3,7 @@
 -- certificates to be the rows the report's own balance Total covers).
 -- The seed's balance Total (498,553,901 beginning) is the sum of the ten principal-bearing
 -- certificates: it leaves out the notional A-IO* and X* and the residual P and R. Rather than assume
--- a convention, each inclusion rule is tried (membership: dq_rule_member):
+-- a convention, each inclusion rule is tried (membership: rule_member):
 --   excl_notional_residual  without notional and residual classes
 --   coupon_certificates     also without classes carrying no coupon (a prepayment-premium class P
 --                           of $100 that the parser did not flag residual)
@@ -17,17 +17,17 @@
 -- Grain: one row per printed Total with class rows (accession, section, measure). Key: same.
 --   rule/n/total/tolerance  the matched rule, or the conventional one when none matched
 --   matched                 whether any rule matched; tried: every rule's row count and residual
--- depends_on: dq_report_context, dq_class_value, dq_rule_member, dq_fmt
+-- depends_on: dq_report_context, dq_class_value
 CREATE OR REPLACE VIEW dq_class_total_rule AS
-WITH rules(rule, pref_balance, pref_flow) AS (
+WITH rules (rule, pref_balance, pref_flow) AS (
     VALUES ('excl_notional_residual', 1, 4), ('coupon_certificates', 2, 5), ('all', 3, 1), ('excl_notional', 4, 3),
            ('excl_residual', 5, 2), ('coupon_bearing', 6, 6)
 ),
 sums AS (
     SELECT v.accession, v.measure, r.rule, r.pref_balance, r.pref_flow, count(*) AS n, sum(v.value) AS total
-    FROM dq_class_value v
-    CROSS JOIN rules r
-    WHERE dq_rule_member(r.rule, v.notional, v.residual, v.pass_through_rate)
+    FROM dq_class_value AS v
+    CROSS JOIN rules AS r
+    WHERE rule_member(r.rule, v.notional, v.residual, v.pass_through_rate)
     GROUP BY ALL
 ),
 cand AS (
@@ -35,16 +35,16 @@ cand AS (
            abs(t.value - s.total) <= s.n * x.half AS ok,
            CASE WHEN t.measure IN ('original_balance', 'beginning_balance', 'ending_balance')
                 THEN s.pref_balance ELSE s.pref_flow END AS pref
-    FROM stg_class_total t
-    JOIN dq_report_context x USING (accession)
-    JOIN sums s ON s.accession = t.accession AND s.measure = t.measure
+    FROM stg_class_total AS t
+    JOIN dq_report_context AS x USING (accession)
+    JOIN sums AS s ON t.accession = s.accession AND t.measure = s.measure
     WHERE t.value IS NOT NULL
 ),
 ranked AS (
     SELECT *,
-           row_number() OVER (PARTITION BY accession, section, measure ORDER BY ok DESC, pref) AS rn,
+           row_number() OVER (PARTITION BY accession, section, measure ORDER BY ok DESC, pref ASC) AS rn,
            bool_or(ok) OVER (PARTITION BY accession, section, measure) AS matched,
-           string_agg(rule || ' (' || n || ' rows, residual ' || dq_fmt(value - total) || ')', '; ')
+           string_agg(rule || ' (' || n || ' rows, residual ' || fmt(value - total) || ')', '; ')
                OVER (PARTITION BY accession, section, measure ORDER BY pref
                      ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS tried
     FROM cand

@@ -1,11 +1,10 @@
 -- dq_cusip_check_digit (identity 12, severity warn): the ninth character of a CUSIP is the check digit
--- its first eight imply (see dq_cusip_digit). Every class CUSIP of the seed passes except M-6's
+-- its first eight imply (see sql/macros/cusip_digit.sql). Every class CUSIP of the seed passes except M-6's
 -- 86359A6S8 (computes to 7): a printing error in a real filing, so the check warns and the filing
 -- loads; a wrong CUSIP would only mislabel a class, the amounts stay right.
 -- Grain: one row per (accession, class) with a CUSIP printed. Observed = printed check digit,
 -- expected = computed one. Tolerance 0.
 -- Not applicable: no CUSIP, or not nine characters ending in a digit ('NA', trustee-internal ids).
--- depends_on: dq_cusip_digit
 CREATE OR REPLACE VIEW dq_cusip_check_digit AS
 WITH c AS (
     SELECT accession, class, upper(trim(cusip)) AS cusip,
@@ -16,21 +15,11 @@ WITH c AS (
 checked AS (
     SELECT accession, 'class' AS scope, class, NULL AS pool, NULL AS bucket, NULL AS section, 'cusip' AS measure,
            CASE WHEN well_formed THEN CAST(right(cusip, 1) AS INTEGER) END AS observed,
-           CASE WHEN well_formed THEN dq_cusip_digit(cusip) END AS expected, 0 AS tolerance,
+           CASE WHEN well_formed THEN cusip_digit(cusip) END AS expected, 0 AS tolerance,
            well_formed AS applicable,
            CASE WHEN well_formed THEN cusip || ': check digit ' || right(cusip, 1) || ', computed '
-                                      || dq_cusip_digit(cusip)
+                                      || cusip_digit(cusip)
                 ELSE '''' || cusip || ''' is not a CUSIP (nine characters ending in a check digit)' END AS detail
     FROM c
 )
-SELECT accession, 'cusip_check_digit' AS check_name, 'warn' AS severity, scope, class, pool, bucket, section,
-       measure, CAST(observed AS DOUBLE) AS observed, CAST(expected AS DOUBLE) AS expected,
-       CAST(observed - expected AS DOUBLE) AS residual, CAST(tolerance AS DOUBLE) AS tolerance,
-       CAST(abs(observed - expected) AS DOUBLE) AS abs_residual,
-       coalesce(applicable AND observed IS NOT NULL AND expected IS NOT NULL, false) AS applicable, detail
-FROM checked
-UNION ALL
-SELECT r.accession, 'cusip_check_digit', 'warn', 'report', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       NULL, false, 'no CUSIP printed in this report'
-FROM stg_report r
-WHERE NOT EXISTS (SELECT 1 FROM checked k WHERE k.accession = r.accession);
+SELECT * FROM check_rows('checked', 'cusip_check_digit', 'warn', 'no CUSIP printed in this report');

@@ -13,12 +13,12 @@
 -- residual = the excess over the bound (0 when within).
 -- Tolerance: counts exact (0); balances half a unit per rounded bucket summed.
 -- Not applicable when no bucket is flagged or no FC/BK/REO bucket is printed.
--- depends_on: dq_report_context, dq_fmt
+-- depends_on: dq_report_context
 CREATE OR REPLACE VIEW dq_delinquency_footnote AS
 WITH d AS (
     SELECT d.*, regexp_matches(lower(d.bucket), 'foreclos|bankrupt|^reo|real estate owned') AS is_fbr,
            coalesce(d.includes_fc_bk_reo, false) AS flagged
-    FROM stg_delinquency d
+    FROM stg_delinquency AS d
 ),
 q AS (
     UNPIVOT (
@@ -45,11 +45,11 @@ checked AS (
            a.n_flagged > 0 AND a.n_fbr > 0 AS applicable,
            CASE WHEN coalesce(a.n_flagged, 0) = 0 THEN 'no bucket carries the includes-FC/BK/REO footnote'
                 WHEN coalesce(a.n_fbr, 0) = 0 THEN 'no foreclosure, bankruptcy or REO bucket printed'
-                ELSE 'FC+BK+REO ' || dq_fmt(a.fbr) || ' within flagged buckets (' || a.flagged_buckets || ') '
-                     || dq_fmt(a.flagged_sum) || '; delinquent counted once ' || dq_fmt(a.once)
-                     || ', naive sum of all buckets ' || dq_fmt(a.naive) || ' double-counts' END AS detail
-    FROM agg a
-    JOIN dq_report_context x USING (accession)
+                ELSE 'FC+BK+REO ' || fmt(a.fbr) || ' within flagged buckets (' || a.flagged_buckets || ') '
+                     || fmt(a.flagged_sum) || '; delinquent counted once ' || fmt(a.once)
+                     || ', naive sum of all buckets ' || fmt(a.naive) || ' double-counts' END AS detail
+    FROM agg AS a
+    JOIN dq_report_context AS x USING (accession)
 )
 SELECT accession, 'delinquency_footnote' AS check_name, 'error' AS severity, scope, class, pool, bucket, section,
        measure, CAST(observed AS DOUBLE) AS observed, CAST(expected AS DOUBLE) AS expected,
@@ -58,7 +58,4 @@ SELECT accession, 'delinquency_footnote' AS check_name, 'error' AS severity, sco
        coalesce(applicable AND observed IS NOT NULL AND expected IS NOT NULL, false) AS applicable, detail
 FROM checked
 UNION ALL
-SELECT r.accession, 'delinquency_footnote', 'error', 'report', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       NULL, NULL, false, 'no delinquency table in this report'
-FROM stg_report r
-WHERE NOT EXISTS (SELECT 1 FROM checked k WHERE k.accession = r.accession);
+SELECT * FROM not_applicable_rows('checked', 'delinquency_footnote', 'error', 'no delinquency table in this report');

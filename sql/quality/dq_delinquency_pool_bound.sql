@@ -8,12 +8,12 @@
 -- delinquency pool 'Total' is matched to the Total pool column, others by name.
 -- Observed = delinquent counted once, expected = the pool figure (a bound); residual = excess over it.
 -- Tolerance: counts exact (0); balances half a unit per rounded bucket summed plus the pool balance.
--- depends_on: dq_report_context, dq_fmt
+-- depends_on: dq_report_context
 CREATE OR REPLACE VIEW dq_delinquency_pool_bound AS
 WITH d AS (
     SELECT d.*, regexp_matches(lower(d.bucket), 'foreclos|bankrupt|^reo|real estate owned') AS is_fbr,
            bool_or(coalesce(d.includes_fc_bk_reo, false)) OVER (PARTITION BY d.accession, d.pool) AS footnoted
-    FROM stg_delinquency d
+    FROM stg_delinquency AS d
 ),
 once AS (
     SELECT accession, pool,
@@ -29,9 +29,9 @@ pool AS (
 ),
 paired AS (
     SELECT o.*, p.loan_count AS pool_loans, p.ending_balance AS pool_balance, x.half
-    FROM once o
-    JOIN dq_report_context x USING (accession)
-    LEFT JOIN pool p ON p.accession = o.accession
+    FROM once AS o
+    JOIN dq_report_context AS x USING (accession)
+    LEFT JOIN pool AS p ON o.accession = p.accession
          AND (lower(p.pool) = lower(o.pool) OR (p.is_total AND lower(o.pool) IN ('total', 'all', 'aggregate')))
 ),
 checked AS (
@@ -40,15 +40,15 @@ checked AS (
            greatest(loans - pool_loans, 0) AS residual, 0 AS tolerance,
            n_loans > 0 AND pool_loans IS NOT NULL AS applicable,
            CASE WHEN pool_loans IS NULL THEN 'no loan count printed for this pool'
-                ELSE 'delinquent loans counted once ' || dq_fmt(loans) || ' (naive sum ' || dq_fmt(naive_loans)
-                     || ') within ' || dq_fmt(pool_loans) || ' loans' END AS detail
+                ELSE 'delinquent loans counted once ' || fmt(loans) || ' (naive sum ' || fmt(naive_loans)
+                     || ') within ' || fmt(pool_loans) || ' loans' END AS detail
     FROM paired
     UNION ALL
     SELECT accession, 'bucket', NULL, pool, 'delinquent', NULL, 'stated_principal_balance', spb, pool_balance,
            greatest(spb - pool_balance, 0), half * (n_spb + 1),
            n_spb > 0 AND pool_balance IS NOT NULL,
            CASE WHEN pool_balance IS NULL THEN 'no ending balance printed for this pool'
-                ELSE 'delinquent stated balance ' || dq_fmt(spb) || ' within pool balance ' || dq_fmt(pool_balance) END
+                ELSE 'delinquent stated balance ' || fmt(spb) || ' within pool balance ' || fmt(pool_balance) END
     FROM paired
 )
 SELECT accession, 'delinquency_pool_bound' AS check_name, 'error' AS severity, scope, class, pool, bucket, section,
@@ -58,7 +58,4 @@ SELECT accession, 'delinquency_pool_bound' AS check_name, 'error' AS severity, s
        coalesce(applicable AND observed IS NOT NULL AND expected IS NOT NULL, false) AS applicable, detail
 FROM checked
 UNION ALL
-SELECT r.accession, 'delinquency_pool_bound', 'error', 'report', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       NULL, NULL, false, 'no delinquency table in this report'
-FROM stg_report r
-WHERE NOT EXISTS (SELECT 1 FROM checked k WHERE k.accession = r.accession);
+SELECT * FROM not_applicable_rows('checked', 'delinquency_pool_bound', 'error', 'no delinquency table in this report');

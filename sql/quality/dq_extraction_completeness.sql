@@ -40,25 +40,25 @@
 -- (accession, pool, measure) wanted; one per class or pool table (unread_figures) and per class table
 -- the parser judged (confirmed). Tolerance 0: counts, not amounts. The detail names class, measure,
 -- table and line; dq_filing_status gives it as the reason.
--- depends_on: dq_extraction_table, dq_cusip_digit
+-- depends_on: dq_extraction_table
 CREATE OR REPLACE VIEW dq_extraction_completeness AS
 WITH report AS (
     SELECT r.accession, coalesce(r.kind, 'unknown') AS kind,
            -- a class row is read when it holds a balance or a payment: classes named only by
            -- their issuance line ("$298,600,000 Class A-1 0.27% Notes") are no class table read
-           (SELECT count(*) FROM stg_class_period c WHERE c.accession = r.accession
+           (SELECT count(*) FROM stg_class_period AS c WHERE c.accession = r.accession
                AND (c.beginning_balance IS NOT NULL OR c.principal IS NOT NULL OR c.interest IS NOT NULL
                     OR c.ending_balance IS NOT NULL OR c.total_distribution IS NOT NULL)) AS class_rows,
            -- classes of class tables with a figure read: rows printed only per $1,000 are read
            -- (as *_per_1000 fields) though the parser keeps no dollar class row for them
-           (SELECT count(DISTINCT f.entity) FROM stg_report_field f
-             JOIN dq_extraction_table t ON t.accession = f.accession AND t.table_no = f.table_no AND t.kind = 'class'
+           (SELECT count(DISTINCT f.entity) FROM stg_report_field AS f
+             JOIN dq_extraction_table AS t ON f.accession = t.accession AND f.table_no = t.table_no AND t.kind = 'class'
              WHERE f.accession = r.accession AND f.scope = 'class' AND f.measure IS NOT NULL) AS class_entities,
-           EXISTS (SELECT 1 FROM stg_report_table t WHERE t.accession = r.accession AND t.kind = 'class')
+           (SELECT count(*) > 0 FROM stg_report_table AS t WHERE t.accession = r.accession AND t.kind = 'class')
                AS has_class_table,
-           (SELECT min(t.line) FROM stg_report_table t WHERE t.accession = r.accession AND t.kind = 'class')
+           (SELECT min(t.line) FROM stg_report_table AS t WHERE t.accession = r.accession AND t.kind = 'class')
                AS class_table_line
-    FROM stg_report r
+    FROM stg_report AS r
 ),
 judged AS (
     SELECT accession FROM report WHERE kind = 'distribution_report' OR has_class_table
@@ -80,19 +80,22 @@ report_rows AS (
     FROM report
 ),
 tab AS (
-    SELECT t.* FROM dq_extraction_table t WHERE t.accession IN (SELECT accession FROM judged)
+    SELECT t.* FROM dq_extraction_table AS t WHERE t.accession IN (SELECT j.accession FROM judged AS j)
 ),
 -- ---------------------------------------------------------------- classes and pools in their tables
 member AS (
     SELECT DISTINCT f.accession, f.table_no, t.kind, f.entity
-    FROM stg_report_field f
-    JOIN tab t USING (accession, table_no)
+    FROM stg_report_field AS f
+    JOIN tab AS t USING (accession, table_no)
     WHERE f.entity IS NOT NULL AND ((t.kind = 'class' AND f.scope = 'class') OR (t.kind = 'pool' AND f.scope = 'pool'))
+),
+member_table AS (
+    SELECT DISTINCT accession, table_no, kind FROM member
 ),
 printed AS (
     SELECT f.accession, f.table_no, m.kind, f.measure, count(DISTINCT f.entity) AS n_entities
-    FROM stg_report_field f
-    JOIN (SELECT DISTINCT accession, table_no, kind FROM member) m USING (accession, table_no)
+    FROM stg_report_field AS f
+    JOIN member_table AS m USING (accession, table_no)
     WHERE f.value IS NOT NULL AND f.scope = m.kind
       AND ((m.kind = 'class' AND f.measure IN ('beginning_balance', 'principal', 'interest', 'ending_balance'))
            OR (m.kind = 'pool' AND f.measure IN ('beginning_balance', 'ending_balance')))
@@ -102,12 +105,12 @@ class_long AS (
     SELECT accession, class AS entity, coalesce(notional, false) AS notional, coalesce(residual, false) AS residual,
            measure, value
     FROM (SELECT accession, class, notional, residual, beginning_balance, principal, interest, ending_balance
-          FROM stg_class_period)
+          FROM stg_class_period) AS c
     UNPIVOT INCLUDE NULLS (value FOR measure IN (beginning_balance, principal, interest, ending_balance))
 ),
 pool_long AS (
     SELECT accession, pool AS entity, measure, value
-    FROM (SELECT accession, pool, beginning_balance, ending_balance FROM stg_pool_period)
+    FROM (SELECT accession, pool, beginning_balance, ending_balance FROM stg_pool_period) AS p
     UNPIVOT INCLUDE NULLS (value FOR measure IN (beginning_balance, ending_balance))
 ),
 paid_off AS (
@@ -122,26 +125,27 @@ paid_off AS (
 wanted_in_table AS (
     SELECT m.accession, m.kind, m.entity, p.measure,
            min(p.table_no) AS table_no, arg_min(p.n_entities, p.table_no) AS n_entities
-    FROM member m
-    JOIN printed p ON p.accession = m.accession AND p.table_no = m.table_no AND p.kind = m.kind
+    FROM member AS m
+    JOIN printed AS p ON m.accession = p.accession AND m.table_no = p.table_no AND m.kind = p.kind
     GROUP BY m.accession, m.kind, m.entity, p.measure
 ),
 -- rows the parser attached no field to: judged against every row of the report
 loose AS (
     SELECT l.accession, 'class' AS kind, l.entity, l.measure
-    FROM class_long l
-    WHERE l.accession IN (SELECT accession FROM judged)
-      AND NOT EXISTS (SELECT 1 FROM member m WHERE m.accession = l.accession AND m.kind = 'class'
+    FROM class_long AS l
+    WHERE l.accession IN (SELECT j.accession FROM judged AS j)
+      AND NOT EXISTS (SELECT 1 FROM member AS m WHERE m.accession = l.accession AND m.kind = 'class'
                                                AND m.entity = l.entity)
     UNION ALL
     SELECT l.accession, 'pool', l.entity, l.measure
-    FROM pool_long l
-    WHERE l.accession IN (SELECT accession FROM judged)
-      AND NOT EXISTS (SELECT 1 FROM member m WHERE m.accession = l.accession AND m.kind = 'pool'
+    FROM pool_long AS l
+    WHERE l.accession IN (SELECT j.accession FROM judged AS j)
+      AND NOT EXISTS (SELECT 1 FROM member AS m WHERE m.accession = l.accession AND m.kind = 'pool'
                                                AND m.entity = l.entity)
 ),
 report_printed AS (
-    SELECT accession, 'class' AS kind, measure, count(*) AS n_entities FROM class_long WHERE value IS NOT NULL GROUP BY ALL
+    SELECT accession, 'class' AS kind, measure, count(*) AS n_entities
+    FROM class_long WHERE value IS NOT NULL GROUP BY ALL
     UNION ALL
     SELECT accession, 'pool', measure, count(*) FROM pool_long WHERE value IS NOT NULL GROUP BY ALL
 ),
@@ -149,8 +153,8 @@ wanted AS (
     SELECT accession, kind, entity, measure, table_no, n_entities FROM wanted_in_table
     UNION ALL
     SELECT l.accession, l.kind, l.entity, l.measure, NULL, p.n_entities
-    FROM loose l
-    JOIN report_printed p ON p.accession = l.accession AND p.kind = l.kind AND p.measure = l.measure
+    FROM loose AS l
+    JOIN report_printed AS p ON l.accession = p.accession AND l.kind = p.kind AND l.measure = p.measure
 ),
 entity_rows AS (
     SELECT w.accession, w.kind AS scope,
@@ -164,12 +168,13 @@ entity_rows AS (
                 WHEN w.kind = 'class' AND (c.notional OR c.residual) AND w.measure <> 'interest' THEN false
                 WHEN w.kind = 'class' AND coalesce(z.all_zero, false) THEN false
                 ELSE true END AS applicable,
-           CASE WHEN coalesce(c.value, p.value) IS NOT NULL THEN w.kind || ' ' || w.entity || ': ' || w.measure || ' read'
+           CASE WHEN coalesce(c.value, p.value) IS NOT NULL
+                    THEN w.kind || ' ' || w.entity || ': ' || w.measure || ' read'
                 ELSE w.kind || ' ' || w.entity || ' has no ' || w.measure
                      || CASE WHEN w.table_no IS NOT NULL THEN ': the ' || t.place || ' prints it for '
                              ELSE ': the report prints it for ' END
-                     || w.n_entities || ' other ' || w.kind || CASE WHEN w.n_entities = 1 THEN '' ELSE
-                                                                CASE WHEN w.kind = 'class' THEN 'es' ELSE 's' END END
+                     || w.n_entities || ' other ' || w.kind
+                     || CASE WHEN w.n_entities = 1 THEN '' WHEN w.kind = 'class' THEN 'es' ELSE 's' END
                      || CASE WHEN w.kind = 'class' AND c.notional AND w.measure <> 'interest'
                                  THEN ' (not required of a notional, interest-only class)'
                              WHEN w.kind = 'class' AND c.residual AND w.measure <> 'interest'
@@ -178,13 +183,13 @@ entity_rows AS (
                                  THEN ' (not required of a paid-off class: every figure printed for it is zero)'
                              ELSE '' END
            END AS detail
-    FROM wanted w
-    LEFT JOIN tab t ON t.accession = w.accession AND t.table_no = w.table_no
-    LEFT JOIN class_long c ON w.kind = 'class' AND c.accession = w.accession AND c.entity = w.entity
-                          AND c.measure = w.measure
-    LEFT JOIN pool_long p ON w.kind = 'pool' AND p.accession = w.accession AND p.entity = w.entity
-                         AND p.measure = w.measure
-    LEFT JOIN paid_off z ON w.kind = 'class' AND z.accession = w.accession AND z.entity = w.entity
+    FROM wanted AS w
+    LEFT JOIN tab AS t ON w.accession = t.accession AND w.table_no = t.table_no
+    LEFT JOIN class_long AS c ON w.kind = 'class' AND w.accession = c.accession AND w.entity = c.entity
+                          AND w.measure = c.measure
+    LEFT JOIN pool_long AS p ON w.kind = 'pool' AND w.accession = p.accession AND w.entity = p.entity
+                         AND w.measure = p.measure
+    LEFT JOIN paid_off AS z ON w.kind = 'class' AND w.accession = z.accession AND w.entity = z.entity
     -- a field's entity the parser did not keep as a row (a repeated or stray label) is not judged here
     WHERE c.entity IS NOT NULL OR p.entity IS NOT NULL
 ),
@@ -194,31 +199,34 @@ entity_rows AS (
 -- The section is the class table the row's beginning balance (principal) was read in: where a
 -- document is cut, that is the table the cut falls in, and the detail names it.
 read_in AS (
-    SELECT f.accession, f.entity, f.measure, arg_min(t.table_key, f.line) AS table_key, arg_min(t.place, f.line) AS place
-    FROM stg_report_field f
-    JOIN tab t USING (accession, table_no)
+    SELECT f.accession, f.entity, f.measure, arg_min(t.table_key, f.line) AS table_key,
+           arg_min(t.place, f.line) AS place
+    FROM stg_report_field AS f
+    JOIN tab AS t USING (accession, table_no)
     WHERE f.scope = 'class' AND f.measure IN ('beginning_balance', 'principal') AND f.value IS NOT NULL
     GROUP BY ALL
 ),
 identity_rows AS (
     SELECT c.accession, 'class' AS scope, c.class, NULL AS pool, r.table_key AS section, w.measure,
            0 AS observed, 1 AS expected, -1 AS residual,
-           NOT (coalesce(c.notional, false) OR coalesce(c.residual, false) OR coalesce(z.all_zero, false)) AS applicable,
+           NOT coalesce(c.notional, false) AND NOT coalesce(c.residual, false) AND NOT coalesce(z.all_zero, false)
+               AS applicable,
            'class ' || c.class || ' has no ' || w.measure || ': ' || w.why
                || coalesce(' (read in the ' || r.place || ')', '')
                || CASE WHEN coalesce(c.notional, false) THEN ' (not required of a notional, interest-only class)'
                        WHEN coalesce(c.residual, false) THEN ' (not required of a residual class)'
                        WHEN coalesce(z.all_zero, false) THEN ' (not required of a paid-off class)'
                        ELSE '' END AS detail
-    FROM stg_class_period c
-    JOIN (SELECT * FROM (VALUES
-            ('ending_balance', 'its beginning balance is read, so the report prints the balance after the distribution'),
-            ('interest', 'its principal and total distribution are read, so the report prints what else the total holds'))
-          AS v(measure, why)) w ON true
-    LEFT JOIN paid_off z ON z.accession = c.accession AND z.entity = c.class
-    LEFT JOIN read_in r ON r.accession = c.accession AND r.entity = c.class
-                       AND r.measure = CASE WHEN w.measure = 'ending_balance' THEN 'beginning_balance' ELSE 'principal' END
-    WHERE c.accession IN (SELECT accession FROM judged)
+    FROM stg_class_period AS c
+    CROSS JOIN (VALUES
+        ('ending_balance', 'its beginning balance is read, so the report prints the balance after the distribution'),
+        ('interest', 'its principal and total distribution are read, so the report prints what else the total holds')
+    ) AS w (measure, why)
+    LEFT JOIN paid_off AS z ON c.accession = z.accession AND c.class = z.entity
+    LEFT JOIN read_in AS r ON c.accession = r.accession AND c.class = r.entity
+                       AND r.measure
+                           = CASE WHEN w.measure = 'ending_balance' THEN 'beginning_balance' ELSE 'principal' END
+    WHERE c.accession IN (SELECT j.accession FROM judged AS j)
       AND ((w.measure = 'ending_balance' AND c.beginning_balance IS NOT NULL AND c.ending_balance IS NULL)
         OR (w.measure = 'interest' AND c.principal IS NOT NULL AND c.total_distribution IS NOT NULL
             AND c.interest IS NULL AND c.total_distribution <> c.principal))
@@ -236,13 +244,13 @@ loose_figure AS (
            'principal_per_1000', 'interest_per_1000', 'total_per_1000', 'realized_loss_per_1000',
            'ending_balance_per_1000', 'interest_distributable', 'carryforward_interest', 'basis_risk_shortfall',
            'prepayment_interest_shortfall', 'interest_shortfall', 'remittance_amount', 'cumulative_realized_loss'))
-      AND accession IN (SELECT accession FROM judged)
+      AND accession IN (SELECT j.accession FROM judged AS j)
     UNION ALL
     SELECT accession, table_no, line, seq, label, raw
     FROM stg_unread_figure
     WHERE source = 'table' AND value IS NOT NULL AND regexp_matches(raw, '[0-9]') AND regexp_matches(raw, '[.,$%]')
       AND (entity IS NULL OR scope IS NULL OR scope NOT IN ('class', 'class_total'))
-      AND accession IN (SELECT accession FROM judged)
+      AND accession IN (SELECT j.accession FROM judged AS j)
 ),
 loose_words AS (
     SELECT *, ' ' || trim(regexp_replace(upper(coalesce(label, '')), '[^A-Z0-9*@#-]+', ' ', 'g')) || ' ' AS words
@@ -257,13 +265,13 @@ designation AS (
            regexp_matches(entity, '[0-9]') AND regexp_matches(entity, '[A-Za-z]') AS distinctive
     FROM (SELECT accession, class AS entity FROM stg_class_period
           UNION
-          SELECT accession, entity FROM stg_report_field WHERE scope = 'class' AND entity IS NOT NULL)
-    WHERE accession IN (SELECT accession FROM judged) AND trim(entity) <> ''
+          SELECT accession, entity FROM stg_report_field WHERE scope = 'class' AND entity IS NOT NULL) AS e
+    WHERE accession IN (SELECT j.accession FROM judged AS j) AND trim(entity) <> ''
 ),
 class_figure AS (
     SELECT l.accession, d.entity AS class, l.table_no, l.line, l.seq, l.label, l.raw
-    FROM loose_words l
-    JOIN designation d ON d.accession = l.accession
+    FROM loose_words AS l
+    JOIN designation AS d ON l.accession = d.accession
     WHERE (d.distinctive AND contains(l.words, d.token))
        OR contains(l.words, ' CLASS' || d.token) OR contains(l.words, ' TRANCHE' || d.token)
 ),
@@ -277,9 +285,10 @@ class_figure_rows AS (
     FROM (SELECT accession, class, count(*) AS n, arg_min(table_no, line) AS table_no, min(line) AS line,
                  string_agg('''' || label || ''' ' || raw || ' at line ' || line, '; ' ORDER BY line, seq)
                      FILTER (WHERE rn <= 3) || CASE WHEN count(*) > 3 THEN '; ...' ELSE '' END AS sample
-          FROM (SELECT *, row_number() OVER (PARTITION BY accession, class ORDER BY line, seq) AS rn FROM class_figure)
-          GROUP BY accession, class) g
-    LEFT JOIN tab t ON t.accession = g.accession AND t.table_no = g.table_no
+          FROM (SELECT *, row_number() OVER (PARTITION BY accession, class ORDER BY line, seq) AS rn
+                FROM class_figure) AS f
+          GROUP BY accession, class) AS g
+    LEFT JOIN tab AS t ON g.accession = t.accession AND g.table_no = t.table_no
 ),
 -- a row labelled by a CUSIP (nine characters with a letter, its check digit right) that no class
 -- row of the report carries: a class row the parser did not read
@@ -293,14 +302,14 @@ known_cusip AS (
 cusip_word AS (
     SELECT l.accession, l.table_no, l.line, l.seq, l.label, l.raw,
            unnest(list_distinct(string_split(trim(regexp_replace(l.words, '[^A-Z0-9*@#]+', ' ', 'g')), ' '))) AS cusip
-    FROM loose_words l
+    FROM loose_words AS l
 ),
 cusip_figure AS (
     SELECT w.*
-    FROM cusip_word w
+    FROM cusip_word AS w
     WHERE regexp_matches(w.cusip, '^[0-9A-Z*@#]{8}[0-9]$') AND regexp_matches(w.cusip, '[A-Z]')
-      AND dq_cusip_digit(w.cusip) = CAST(right(w.cusip, 1) AS INTEGER)
-      AND NOT EXISTS (SELECT 1 FROM known_cusip k WHERE k.accession = w.accession AND k.cusip = w.cusip)
+      AND cusip_digit(w.cusip) = CAST(right(w.cusip, 1) AS INTEGER)
+      AND NOT EXISTS (SELECT 1 FROM known_cusip AS k WHERE k.accession = w.accession AND k.cusip = w.cusip)
 ),
 -- one failing row per row label carrying such CUSIPs (a row may print two: 144A and Reg S)
 cusip_label AS (
@@ -318,18 +327,18 @@ cusip_rows AS (
                  string_agg(f.raw || ' at line ' || f.line, ', ' ORDER BY f.line, f.seq) FILTER (WHERE f.rn <= 3)
                      || CASE WHEN count(*) > 3 THEN ', ...' ELSE '' END AS sample
           FROM (SELECT l.*, c.cusips, row_number() OVER (PARTITION BY l.accession, l.label ORDER BY l.line, l.seq) AS rn
-                FROM loose_words l JOIN cusip_label c ON c.accession = l.accession AND c.label = l.label) f
-          GROUP BY f.accession, f.cusips) g
-    LEFT JOIN tab t ON t.accession = g.accession AND t.table_no = g.table_no
+                FROM loose_words AS l JOIN cusip_label AS c ON l.accession = c.accession AND l.label = c.label) AS f
+          GROUP BY f.accession, f.cusips) AS g
+    LEFT JOIN tab AS t ON g.accession = t.accession AND g.table_no = t.table_no
 ),
 -- one passing row per report judged when neither kind of unclaimed class figure is printed
 class_figure_pass AS (
     SELECT j.accession, 'report' AS scope, NULL AS class, NULL AS pool, NULL AS section, 'class_figure' AS measure,
            0 AS observed, 0 AS expected, 0 AS residual, true AS applicable,
            'every figure whose label names a class or a CUSIP of it is read as the class''s' AS detail
-    FROM judged j
-    WHERE NOT EXISTS (SELECT 1 FROM class_figure_rows r WHERE r.accession = j.accession)
-      AND NOT EXISTS (SELECT 1 FROM cusip_rows r WHERE r.accession = j.accession)
+    FROM judged AS j
+    WHERE NOT EXISTS (SELECT 1 FROM class_figure_rows AS r WHERE r.accession = j.accession)
+      AND NOT EXISTS (SELECT 1 FROM cusip_rows AS r WHERE r.accession = j.accession)
 ),
 -- ---------------------------------------------------------------- tables
 unread_rows AS (
@@ -350,7 +359,8 @@ confirmed_rows AS (
            TRUE AS applicable,
            place || ': the parser '
                || CASE WHEN confirmed THEN 'confirmed its reading'
-                       ELSE 'did not confirm its reading (a column no measure names, or identities that hold under no reading)' END
+                       ELSE 'did not confirm its reading (a column no measure names, or identities that hold under no '
+                            || 'reading)' END
                || coalesce(' (confidence ' || round(confidence, 2) || ')', '')
                || '; identities that held: ' || coalesce(nullif(array_to_string(identities, ', '), ''), 'none')
                AS detail
@@ -359,13 +369,20 @@ confirmed_rows AS (
 ),
 checked AS (
     SELECT * FROM report_rows
-    UNION ALL SELECT * FROM entity_rows
-    UNION ALL SELECT * FROM identity_rows
-    UNION ALL SELECT * FROM class_figure_rows
-    UNION ALL SELECT * FROM cusip_rows
-    UNION ALL SELECT * FROM class_figure_pass
-    UNION ALL SELECT * FROM unread_rows
-    UNION ALL SELECT * FROM confirmed_rows
+    UNION ALL
+    SELECT * FROM entity_rows
+    UNION ALL
+    SELECT * FROM identity_rows
+    UNION ALL
+    SELECT * FROM class_figure_rows
+    UNION ALL
+    SELECT * FROM cusip_rows
+    UNION ALL
+    SELECT * FROM class_figure_pass
+    UNION ALL
+    SELECT * FROM unread_rows
+    UNION ALL
+    SELECT * FROM confirmed_rows
 )
 SELECT accession, 'extraction_completeness' AS check_name, 'error' AS severity, scope, class, pool,
        NULL AS bucket, section, measure, CAST(observed AS DOUBLE) AS observed, CAST(expected AS DOUBLE) AS expected,

@@ -19,6 +19,6 @@ SELECT r.accession, r.document, r.kind, r.distribution_date,
        CAST(coalesce(sum(t.unmapped_figures), 0) AS BIGINT) AS figures_unmapped,
        CASE WHEN coalesce(sum(t.figures), 0) > 0
             THEN CAST(sum(t.figures_read) AS DOUBLE) / sum(t.figures) END AS share_read
-FROM stg_report r
-LEFT JOIN dq_extraction_table t USING (accession)
+FROM stg_report AS r
+LEFT JOIN dq_extraction_table AS t USING (accession)
 GROUP BY r.accession, r.document, r.kind, r.distribution_date;

@@ -37,14 +37,14 @@ tables AS (
            coalesce(f.field_figures, 0) AS field_figures, coalesce(f.figures_read, 0) AS figures_read,
            t.confirmed, t.confidence, t.identities, t.orientation
     FROM f
-    FULL OUTER JOIN stg_report_table t ON t.accession = f.accession AND t.table_no = f.table_no
+    FULL OUTER JOIN stg_report_table AS t ON f.accession = t.accession AND f.table_no = t.table_no
 ),
 unread_cell AS (
     SELECT u.*, row_number() OVER (PARTITION BY u.accession, u.table_no, u.column_no ORDER BY u.line, u.seq) AS rn,
            length(regexp_extract(u.raw, '\.([0-9]+)', 1)) AS decimals,
            CASE WHEN c.original_balance > 0 THEN c.ending_balance / c.original_balance END AS factor
-    FROM stg_unread_figure u
-    LEFT JOIN stg_class_period c ON u.scope = 'class' AND c.accession = u.accession AND c.class = u.entity
+    FROM stg_unread_figure AS u
+    LEFT JOIN stg_class_period AS c ON u.scope = 'class' AND u.accession = c.accession AND u.entity = c.class
     WHERE u.header IS NULL
 ),
 -- whole numbers printed in a column, whatever row label the parser gave them (a Total row's own)
@@ -57,16 +57,17 @@ numbered AS (
 ),
 unread_column AS (
     SELECT accession, table_no, column_no, count(*) AS n,
-           string_agg(raw, ', ' ORDER BY line, seq) FILTER (WHERE rn <= 3)
+           string_agg(uc.raw, ', ' ORDER BY uc.line, uc.seq) FILTER (WHERE uc.rn <= 3)
                || CASE WHEN count(*) > 3 THEN ', ...' ELSE '' END AS sample,
            -- item numbers of the rows (5, 6, 7, ...): no figure of any row
-           coalesce(bool_and(regexp_matches(trim(raw), '^[0-9]+$')) AND bool_and(consecutive), false) AS numbering,
+           coalesce(bool_and(regexp_matches(trim(uc.raw), '^[0-9]+$')) AND bool_and(nb.consecutive), false)
+               AS numbering,
            -- each class row's factor, ending / original balance as printed: derived from figures read
            column_no IS NOT NULL
-               AND bool_and(value IS NOT NULL AND decimals >= 3 AND factor IS NOT NULL
-                            AND abs(value - factor) <= 0.5 * pow(10, -decimals) + 1e-9) AS derived_factor
-    FROM unread_cell
-    LEFT JOIN numbered USING (accession, table_no, column_no)
+               AND bool_and(uc.value IS NOT NULL AND uc.decimals >= 3 AND uc.factor IS NOT NULL
+                            AND abs(uc.value - uc.factor) <= 0.5 * pow(10, -uc.decimals) + 1e-9) AS derived_factor
+    FROM unread_cell AS uc
+    LEFT JOIN numbered AS nb USING (accession, table_no, column_no)
     GROUP BY accession, table_no, column_no
 ),
 unread AS (
@@ -96,7 +97,7 @@ SELECT t.accession, t.table_no, t.line, t.section, t.kind, t.orientation,
        coalesce(u.unread_figures, 0) AS unread_figures, coalesce(u.unread_columns, 0) AS unread_columns,
        u.unread_list, u.derived_columns, coalesce(e.unmapped_figures, 0) AS unmapped_figures,
        t.confirmed, t.confidence, t.identities
-FROM tables t
-LEFT JOIN unread u USING (accession, table_no)
-LEFT JOIN extra e USING (accession, table_no)
+FROM tables AS t
+LEFT JOIN unread AS u USING (accession, table_no)
+LEFT JOIN extra AS e USING (accession, table_no)
 WHERE t.kind IS NOT NULL;

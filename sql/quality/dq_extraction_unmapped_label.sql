@@ -11,7 +11,7 @@ CREATE OR REPLACE VIEW dq_extraction_unmapped_label AS
 WITH labelled AS (
     SELECT u.accession, u.table_no, u.header, count(*) AS n,
            string_agg(u.raw, ', ' ORDER BY u.line, u.seq) AS figures
-    FROM stg_unread_figure u
+    FROM stg_unread_figure AS u
     WHERE u.header IS NOT NULL
     GROUP BY u.accession, u.table_no, u.header
 ),
@@ -22,16 +22,16 @@ checked AS (
                || CASE WHEN l.n = 1 THEN '' ELSE 's' END || ' under ''' || l.header || ''' no measure claims ('
                || CASE WHEN length(l.figures) > 80 THEN left(l.figures, 77) || '...' ELSE l.figures END || ')'
                AS detail
-    FROM dq_extraction_table t
-    JOIN labelled l USING (accession, table_no)
+    FROM dq_extraction_table AS t
+    JOIN labelled AS l USING (accession, table_no)
     UNION ALL
     SELECT t.accession, 'table', t.table_key, NULL, 0, true, t.place || ': every labelled figure is read'
-    FROM dq_extraction_table t
-    WHERE NOT EXISTS (SELECT 1 FROM labelled l WHERE l.accession = t.accession AND l.table_no = t.table_no)
+    FROM dq_extraction_table AS t
+    WHERE NOT EXISTS (SELECT 1 FROM labelled AS l WHERE l.accession = t.accession AND l.table_no = t.table_no)
     UNION ALL
     SELECT r.accession, 'report', NULL, NULL, NULL, false, 'no class or pool table in this report'
-    FROM stg_report r
-    WHERE NOT EXISTS (SELECT 1 FROM dq_extraction_table t WHERE t.accession = r.accession)
+    FROM stg_report AS r
+    WHERE NOT EXISTS (SELECT 1 FROM dq_extraction_table AS t WHERE t.accession = r.accession)
 )
 SELECT accession, 'extraction_unmapped_label' AS check_name, 'warn' AS severity, scope, NULL AS class, NULL AS pool,
        NULL AS bucket, section, measure, CAST(observed AS DOUBLE) AS observed,

@@ -19,9 +19,9 @@ WITH active_override AS (
 ),
 r AS (
     SELECT d.*, CASE WHEN d.status = 'fail' THEN coalesce(o_one.reason, o_all.reason) END AS released_reason
-    FROM dq_check_result d
-    LEFT JOIN active_override o_all ON o_all.accession = d.accession AND o_all.check_name IS NULL
-    LEFT JOIN active_override o_one ON o_one.accession = d.accession AND o_one.check_name = d.check_name
+    FROM dq_check_result AS d
+    LEFT JOIN active_override AS o_all ON d.accession = o_all.accession AND o_all.check_name IS NULL
+    LEFT JOIN active_override AS o_one ON d.accession = o_one.accession AND d.check_name = o_one.check_name
 )
 SELECT accession,
        CASE WHEN count(*) FILTER (WHERE status = 'fail' AND released_reason IS NULL) > 0 THEN 'fail'

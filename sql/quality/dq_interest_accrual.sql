@@ -31,13 +31,13 @@
 -- (dev corpus 001, B-6: 3,690,645.34 x 3.02372% / 12 = 9,299.565 against a printed 9,299.56, which is
 -- right at 3.0237183%). A rate that stops earlier (2.35%, 6.00000%) is a contractual coupon printed
 -- exactly and gets no allowance. Seed 1-A1 (1.30875%): 0.5 + 239,771,286 x 0.000005% x 31/360 = 1.532.
--- depends_on: dq_report_context, dq_fmt
+-- depends_on: dq_report_context
 CREATE OR REPLACE VIEW dq_interest_accrual AS
 WITH c AS (
     SELECT c.accession, c.class, c.beginning_balance AS bal, c.pass_through_rate AS rate, c.interest,
            c.interest + coalesce(c.prepayment_interest_shortfall, 0) + coalesce(c.interest_shortfall, 0) AS accrued,
-           x.half * (1 + (coalesce(c.prepayment_interest_shortfall, 0) <> 0)::INT
-                       + (coalesce(c.interest_shortfall, 0) <> 0)::INT) AS tol_amount,
+           x.half * (1 + CAST(coalesce(c.prepayment_interest_shortfall, 0) <> 0 AS INT)
+                       + CAST(coalesce(c.interest_shortfall, 0) <> 0 AS INT)) AS tol_amount,
            length(regexp_extract(rtrim(CAST(c.pass_through_rate AS VARCHAR), '0'), '\.([0-9]+)$', 1)) AS rate_decimals,
            CASE
                WHEN c.interest IS NULL THEN 'no interest printed'
@@ -49,8 +49,8 @@ WITH c AS (
                WHEN c.beginning_balance IS NULL OR c.beginning_balance = 0
                    THEN 'no (notional) beginning balance printed to accrue on'
            END AS not_applicable_reason
-    FROM stg_class_period c
-    JOIN dq_report_context x USING (accession)
+    FROM stg_class_period AS c
+    JOIN dq_report_context AS x USING (accession)
 ),
 r AS (
     SELECT *,
@@ -61,44 +61,44 @@ r AS (
 implied AS (
     SELECT accession, CAST(k AS INTEGER) AS days, count(*) AS support
     FROM (
-        SELECT accession, bal, rate, accrued, tol_amount + rate_allowance_per_day * round(accrued * 36000 / (bal * rate))
-                   AS tol,
+        SELECT accession, bal, rate, accrued,
+               tol_amount + rate_allowance_per_day * round(accrued * 36000 / (bal * rate)) AS tol,
                round(accrued * 36000 / (bal * rate)) AS k
         FROM r WHERE not_applicable_reason IS NULL AND rate > 0 AND accrued > 0
-    )
+    ) AS a
     WHERE k BETWEEN 1 AND 92 AND abs(accrued - CAST(bal * rate / 100 * k / 360 AS DECIMAL(38, 6))) <= tol
     GROUP BY accession, k
     HAVING count(*) >= 2
 ),
 cand AS (
     SELECT x.accession, 'actual/360 over the stated accrual period' AS convention, x.stated_days AS days,
-           1 AS pref FROM dq_report_context x WHERE x.stated_days > 0
+           1 AS pref FROM dq_report_context AS x WHERE x.stated_days > 0
     UNION ALL
     SELECT x.accession, 'actual/360 over the stated accrual period, end day included', x.stated_days + 1, 2
-    FROM dq_report_context x WHERE x.stated_days > 0
+    FROM dq_report_context AS x WHERE x.stated_days > 0
     UNION ALL
     SELECT x.accession, 'actual/360 since the previous report ' || strftime(x.prev_distribution_date, '%Y-%m-%d'),
            x.history_days, 3
-    FROM dq_report_context x WHERE x.month_gap = 1
+    FROM dq_report_context AS x WHERE x.month_gap = 1
     UNION ALL
     SELECT x.accession, 'actual/360 since the previous distribution date ' || strftime(x.calendar_prev_date, '%Y-%m-%d')
            || ' (calendar)', x.calendar_days, 4
-    FROM dq_report_context x WHERE x.calendar_days > 0
+    FROM dq_report_context AS x WHERE x.calendar_days > 0
     UNION ALL
-    SELECT x.accession, '30/360', 30, 5 FROM dq_report_context x
+    SELECT x.accession, '30/360', 30, 5 FROM dq_report_context AS x
     UNION ALL
     SELECT x.accession, '30/360 over the stated accrual period', x.stated_days_30_360, 5
-    FROM dq_report_context x WHERE x.stated_days_30_360 > 0 AND x.stated_days_30_360 <> 30
+    FROM dq_report_context AS x WHERE x.stated_days_30_360 > 0 AND x.stated_days_30_360 <> 30
     UNION ALL
     SELECT i.accession, 'actual/360 over ' || i.days || ' days implied by ' || i.support || ' classes', i.days, 6
-    FROM implied i
+    FROM implied AS i
 ),
 expect AS (
     SELECT r.*, k.convention, k.days, k.pref,
            CAST(r.bal * r.rate / 100 * k.days / 360 AS DECIMAL(38, 6)) AS expected,
            r.tol_amount + r.rate_allowance_per_day * k.days AS tol
     FROM r
-    JOIN cand k USING (accession)
+    JOIN cand AS k USING (accession)
     WHERE r.not_applicable_reason IS NULL
 ),
 scored AS (
@@ -113,8 +113,8 @@ checked AS (
            CAST(accrued - expected AS DOUBLE) AS residual, tol AS tolerance, true AS applicable,
            CASE WHEN abs(accrued - expected) <= tol THEN convention
                 ELSE 'no day count matches; closest ' || convention END
-           || ': ' || dq_fmt(bal) || ' x ' || rtrim(rtrim(CAST(rate AS VARCHAR), '0'), '.') || '% x ' || days || '/360 = '
-           || format('{:,.4f}', CAST(expected AS DOUBLE)) || ' against ' || dq_fmt(accrued) AS detail
+           || ': ' || fmt(bal) || ' x ' || rtrim(rtrim(CAST(rate AS VARCHAR), '0'), '.') || '% x ' || days || '/360 = '
+           || format('{:,.4f}', CAST(expected AS DOUBLE)) || ' against ' || fmt(accrued) AS detail
     FROM scored WHERE rn = 1
     UNION ALL
     SELECT accession, 'class', class, NULL, NULL, NULL, 'interest', CAST(accrued AS DOUBLE), NULL, NULL, tol_amount,
@@ -126,7 +126,4 @@ SELECT accession, 'interest_accrual' AS check_name, 'error' AS severity, scope, 
        coalesce(applicable AND observed IS NOT NULL AND expected IS NOT NULL, false) AS applicable, detail
 FROM checked
 UNION ALL
-SELECT r.accession, 'interest_accrual', 'error', 'report', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       NULL, false, 'no class rows in this report'
-FROM stg_report r
-WHERE NOT EXISTS (SELECT 1 FROM checked k WHERE k.accession = r.accession);
+SELECT * FROM not_applicable_rows('checked', 'interest_accrual', 'error', 'no class rows in this report');

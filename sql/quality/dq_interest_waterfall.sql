@@ -7,7 +7,7 @@
 -- Grain: one row per report (scope 'deal').
 -- Tolerance: half a unit per non-zero rounded term on either side: net interest, each cap payment,
 -- each class interest (seed: 1 + 2 + 12 = 15 terms -> 7.5).
--- depends_on: dq_report_context, dq_fmt
+-- depends_on: dq_report_context
 CREATE OR REPLACE VIEW dq_interest_waterfall AS
 WITH nia AS (
     SELECT accession,
@@ -23,16 +23,16 @@ caps AS (
 ),
 premium AS (
     SELECT c.accession, string_agg(c.class, ', ' ORDER BY c.seq) AS premium_classes
-    FROM stg_class_period c
-    JOIN dq_report_context x USING (accession)
+    FROM stg_class_period AS c
+    JOIN dq_report_context AS x USING (accession)
     WHERE c.interest > 0 AND c.interest = x.prepayment_premium
     GROUP BY c.accession
 ),
 paid AS (
     SELECT c.accession, sum(c.interest) AS interest, count(*) FILTER (WHERE c.interest <> 0) AS nonzero,
            count(*) AS n
-    FROM stg_class_period c
-    JOIN dq_report_context x USING (accession)
+    FROM stg_class_period AS c
+    JOIN dq_report_context AS x USING (accession)
     WHERE c.interest IS NOT NULL
       AND NOT (c.interest > 0 AND c.interest IS NOT DISTINCT FROM x.prepayment_premium)
     GROUP BY c.accession
@@ -43,24 +43,14 @@ checked AS (
            x.half * (p.nonzero + (n.nia <> 0)::INT + coalesce(k.nonzero, 0)) AS tolerance,
            n.nia IS NOT NULL AS applicable,
            CASE WHEN n.nia IS NULL THEN 'no net interest available printed'
-                ELSE 'net interest available ' || dq_fmt(n.nia) || ' + cap payments ' || dq_fmt(coalesce(k.caps, 0))
-                     || ' = ' || dq_fmt(n.nia + coalesce(k.caps, 0)) || ' against ' || dq_fmt(p.interest)
+                ELSE 'net interest available ' || fmt(n.nia) || ' + cap payments ' || fmt(coalesce(k.caps, 0))
+                     || ' = ' || fmt(n.nia + coalesce(k.caps, 0)) || ' against ' || fmt(p.interest)
                      || ' paid to ' || p.n || ' classes (premium class left out: '
                      || coalesce(m.premium_classes, 'none') || ')' END AS detail
-    FROM paid p
-    JOIN dq_report_context x USING (accession)
-    LEFT JOIN premium m USING (accession)
-    LEFT JOIN nia n USING (accession)
-    LEFT JOIN caps k USING (accession)
+    FROM paid AS p
+    JOIN dq_report_context AS x USING (accession)
+    LEFT JOIN premium AS m USING (accession)
+    LEFT JOIN nia AS n USING (accession)
+    LEFT JOIN caps AS k USING (accession)
 )
-SELECT accession, 'interest_waterfall' AS check_name, 'error' AS severity, scope, class, pool, bucket, section,
-       measure, CAST(observed AS DOUBLE) AS observed, CAST(expected AS DOUBLE) AS expected,
-       CAST(observed - expected AS DOUBLE) AS residual, CAST(tolerance AS DOUBLE) AS tolerance,
-       CAST(abs(observed - expected) AS DOUBLE) AS abs_residual,
-       coalesce(applicable AND observed IS NOT NULL AND expected IS NOT NULL, false) AS applicable, detail
-FROM checked
-UNION ALL
-SELECT r.accession, 'interest_waterfall', 'error', 'report', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       NULL, false, 'no class interest in this report'
-FROM stg_report r
-WHERE NOT EXISTS (SELECT 1 FROM checked k WHERE k.accession = r.accession);
+SELECT * FROM check_rows('checked', 'interest_waterfall', 'error', 'no class interest in this report');

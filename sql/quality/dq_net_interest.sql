@@ -4,7 +4,7 @@
 -- Grain: one row per (accession, pool), Total included.
 -- Tolerance: half a unit for the remittance, the net interest and each non-zero fee
 -- (seed: 4 x 0.5 = 2.0).
--- depends_on: dq_report_context, dq_fmt
+-- depends_on: dq_report_context
 CREATE OR REPLACE VIEW dq_net_interest AS
 WITH checked AS (
     SELECT p.accession, 'pool' AS scope, NULL AS class, p.pool, NULL AS bucket, NULL AS section,
@@ -17,22 +17,12 @@ WITH checked AS (
            CASE WHEN p.interest_remittance IS NULL OR p.net_interest_available IS NULL
                      OR (p.trustee_fee IS NULL AND p.credit_risk_manager_fee IS NULL)
                 THEN 'the pool does not print interest remittance, its fees and net interest available'
-                ELSE dq_fmt(p.interest_remittance) || ' - trustee ' || dq_fmt(coalesce(p.trustee_fee, 0))
-                     || ' - credit risk manager ' || dq_fmt(coalesce(p.credit_risk_manager_fee, 0)) || ' = '
-                     || dq_fmt(p.interest_remittance - coalesce(p.trustee_fee, 0)
+                ELSE fmt(p.interest_remittance) || ' - trustee ' || fmt(coalesce(p.trustee_fee, 0))
+                     || ' - credit risk manager ' || fmt(coalesce(p.credit_risk_manager_fee, 0)) || ' = '
+                     || fmt(p.interest_remittance - coalesce(p.trustee_fee, 0)
                                - coalesce(p.credit_risk_manager_fee, 0))
-                     || ' against net interest available ' || dq_fmt(p.net_interest_available) END AS detail
-    FROM stg_pool_period p
-    JOIN dq_report_context x USING (accession)
+                     || ' against net interest available ' || fmt(p.net_interest_available) END AS detail
+    FROM stg_pool_period AS p
+    JOIN dq_report_context AS x USING (accession)
 )
-SELECT accession, 'net_interest' AS check_name, 'error' AS severity, scope, class, pool, bucket, section, measure,
-       CAST(observed AS DOUBLE) AS observed, CAST(expected AS DOUBLE) AS expected,
-       CAST(observed - expected AS DOUBLE) AS residual, CAST(tolerance AS DOUBLE) AS tolerance,
-       CAST(abs(observed - expected) AS DOUBLE) AS abs_residual,
-       coalesce(applicable AND observed IS NOT NULL AND expected IS NOT NULL, false) AS applicable, detail
-FROM checked
-UNION ALL
-SELECT r.accession, 'net_interest', 'error', 'report', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       false, 'no pool table in this report'
-FROM stg_report r
-WHERE NOT EXISTS (SELECT 1 FROM checked k WHERE k.accession = r.accession);
+SELECT * FROM check_rows('checked', 'net_interest', 'error', 'no pool table in this report');

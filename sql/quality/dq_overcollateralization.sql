@@ -13,7 +13,7 @@
 -- Grain: one row per (accession, measure in beginning_balance, ending_balance).
 -- Tolerance: half a unit per rounded balance: the pool, each certificate and the OC class
 -- (seed: 1 + 10 + 1 = 12 balances -> 6.0).
--- depends_on: dq_report_context, dq_class_total_rule, dq_rule_member, dq_fmt
+-- depends_on: dq_report_context, dq_class_total_rule
 CREATE OR REPLACE VIEW dq_overcollateralization AS
 WITH c AS (
     SELECT *, (coalesce(notional, false) OR upper(class) IN ('X', 'C', 'CE', 'OC', 'SB'))
@@ -32,23 +32,24 @@ oc AS (
 balance_rule AS (
     SELECT m.measure, r.accession, r.rule,
            row_number() OVER (PARTITION BY r.accession, r.measure ORDER BY r.matched DESC, r.n_rows DESC NULLS LAST,
-                                                                          r.section) AS rn
-    FROM dq_class_total_rule r
-    JOIN (VALUES ('beginning_balance'), ('ending_balance')) m(measure) ON m.measure = r.measure
+                                                                          r.section ASC) AS rn
+    FROM dq_class_total_rule AS r
+    JOIN (VALUES ('beginning_balance'), ('ending_balance')) AS m (measure) ON r.measure = m.measure
     WHERE r.matched
 ),
 certs AS (
     SELECT c.accession, m.measure, coalesce(b.rule, 'excl_notional_residual') AS rule,
            sum(CASE m.measure WHEN 'beginning_balance' THEN c.beginning_balance ELSE c.ending_balance END) AS balance,
-           count(CASE m.measure WHEN 'beginning_balance' THEN c.beginning_balance ELSE c.ending_balance END) AS n_printed,
+           count(CASE m.measure WHEN 'beginning_balance' THEN c.beginning_balance ELSE c.ending_balance END)
+               AS n_printed,
            count(*) AS n
     FROM c
-    CROSS JOIN (VALUES ('beginning_balance'), ('ending_balance')) m(measure)
-    LEFT JOIN balance_rule b ON b.accession = c.accession AND b.measure = m.measure AND b.rn = 1
-    JOIN coupons k ON k.accession = c.accession
+    CROSS JOIN (VALUES ('beginning_balance'), ('ending_balance')) AS m (measure)
+    LEFT JOIN balance_rule AS b ON c.accession = b.accession AND m.measure = b.measure AND b.rn = 1
+    JOIN coupons AS k ON c.accession = k.accession
     WHERE NOT c.is_oc AND NOT coalesce(c.notional, false)
       AND NOT (k.prints_coupons AND coalesce(c.pass_through_rate, 0) = 0)
-      AND dq_rule_member(coalesce(b.rule, 'excl_notional_residual'), c.notional, c.residual, c.pass_through_rate)
+      AND rule_member(coalesce(b.rule, 'excl_notional_residual'), c.notional, c.residual, c.pass_through_rate)
     GROUP BY ALL
 ),
 pool AS (
@@ -64,10 +65,10 @@ both_ends AS (
            CASE k.measure WHEN 'beginning_balance' THEN o.oc_beginning ELSE o.oc_ending END AS oc_balance,
            CASE k.measure WHEN 'beginning_balance' THEN p.beginning ELSE p.ending END AS pool_balance,
            k.balance AS cert_balance, k.n_printed = k.n AS complete, k.n, o.n_oc, o.oc_class, x.half
-    FROM certs k
-    JOIN dq_report_context x USING (accession)
-    LEFT JOIN oc o USING (accession)
-    LEFT JOIN pool p USING (accession)
+    FROM certs AS k
+    JOIN dq_report_context AS x USING (accession)
+    LEFT JOIN oc AS o USING (accession)
+    LEFT JOIN pool AS p USING (accession)
 ),
 checked AS (
     SELECT accession, 'deal' AS scope, oc_class AS class, 'Total' AS pool, NULL AS bucket, NULL AS section, measure,
@@ -76,19 +77,9 @@ checked AS (
            CASE WHEN coalesce(n_oc, 0) <> 1 THEN coalesce(n_oc, 0) || ' candidate overcollateralization classes'
                 WHEN pool_balance IS NULL THEN 'no pool balance printed'
                 WHEN NOT complete THEN 'not every certificate prints this balance'
-                ELSE 'pool ' || dq_fmt(pool_balance) || ' - ' || n || ' certificates ' || dq_fmt(cert_balance)
-                     || ' = ' || dq_fmt(pool_balance - cert_balance) || ' against ' || oc_class || ' '
-                     || dq_fmt(oc_balance) || ' (certificates: rule ' || rule || ')' END AS detail
+                ELSE 'pool ' || fmt(pool_balance) || ' - ' || n || ' certificates ' || fmt(cert_balance)
+                     || ' = ' || fmt(pool_balance - cert_balance) || ' against ' || oc_class || ' '
+                     || fmt(oc_balance) || ' (certificates: rule ' || rule || ')' END AS detail
     FROM both_ends
 )
-SELECT accession, 'overcollateralization' AS check_name, 'error' AS severity, scope, class, pool, bucket, section,
-       measure, CAST(observed AS DOUBLE) AS observed, CAST(expected AS DOUBLE) AS expected,
-       CAST(observed - expected AS DOUBLE) AS residual, CAST(tolerance AS DOUBLE) AS tolerance,
-       CAST(abs(observed - expected) AS DOUBLE) AS abs_residual,
-       coalesce(applicable AND observed IS NOT NULL AND expected IS NOT NULL, false) AS applicable, detail
-FROM checked
-UNION ALL
-SELECT r.accession, 'overcollateralization', 'error', 'report', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       NULL, NULL, false, 'no principal-bearing class rows in this report'
-FROM stg_report r
-WHERE NOT EXISTS (SELECT 1 FROM checked k WHERE k.accession = r.accession);
+SELECT * FROM check_rows('checked', 'overcollateralization', 'error', 'no principal-bearing class rows in this report');

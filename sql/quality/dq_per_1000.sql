@@ -13,7 +13,7 @@
 --     / ending balance). Seed 1-A1 interest: 0.0000005 + 0.5 x 1,000 / 243,400,000 = 0.0000025544.
 -- depends_on: dq_report_context
 CREATE OR REPLACE VIEW dq_per_1000 AS
-WITH pairs(per_measure, amount_measure) AS (
+WITH pairs (per_measure, amount_measure) AS (
     VALUES ('principal_per_1000', 'principal'), ('interest_per_1000', 'interest'),
            ('total_per_1000', 'total_distribution'), ('realized_loss_per_1000', 'realized_loss'),
            ('ending_balance_per_1000', 'ending_balance')
@@ -32,8 +32,8 @@ c AS (
                     THEN CAST(c.ending_balance AS DOUBLE) / (CAST(c.ending_balance_per_1000 AS DOUBLE) / 1000)
            END AS face,
            c.original_balance IS NULL AS face_derived
-    FROM stg_class_period c
-    JOIN dq_report_context x USING (accession)
+    FROM stg_class_period AS c
+    JOIN dq_report_context AS x USING (accession)
 ),
 v AS (
     SELECT c.accession, c.class, c.face, c.face_derived, CAST(c.half AS DOUBLE) AS half, p.per_measure,
@@ -59,9 +59,9 @@ v AS (
            d.decimals IS NOT NULL AS decimals_from_raw,
            coalesce(fd.decimals, 6) AS factor_decimals
     FROM c
-    CROSS JOIN pairs p
-    LEFT JOIN raw_decimals d ON d.accession = c.accession AND d.class = c.class AND d.measure = p.per_measure
-    LEFT JOIN raw_decimals fd ON fd.accession = c.accession AND fd.class = c.class
+    CROSS JOIN pairs AS p
+    LEFT JOIN raw_decimals AS d ON c.accession = d.accession AND c.class = d.class AND p.per_measure = d.measure
+    LEFT JOIN raw_decimals AS fd ON c.accession = fd.accession AND c.class = fd.class
                              AND fd.measure = 'ending_balance_per_1000'
 ),
 checked AS (
@@ -74,14 +74,16 @@ checked AS (
                     ELSE 0 END AS tolerance,
            face > 0 AND amount IS NOT NULL AND NOT (face_derived AND per_measure = 'ending_balance_per_1000')
                AS applicable,
-           CASE WHEN face IS NULL OR face <= 0 THEN 'no original face: neither original balance nor ending factor printed'
+           CASE WHEN face IS NULL OR face <= 0
+                    THEN 'no original face: neither original balance nor ending factor printed'
                 WHEN amount IS NULL THEN 'the amount (' || amount_measure || ') is not printed'
                 WHEN face_derived AND per_measure = 'ending_balance_per_1000'
                     THEN 'original face derived from this factor: ' || format('{:,.0f}', face)
                 ELSE amount_measure || ' ' || format('{:,.2f}', amount) || ' / face ' || format('{:,.0f}', face)
                      || CASE WHEN face_derived THEN ' (from the ending factor)' ELSE '' END || ' x 1,000 = '
                      || format('{:.8f}', amount / face * 1000) || ' against printed ' || CAST(printed AS VARCHAR)
-                     || ' (' || decimals || ' decimals' || CASE WHEN decimals_from_raw THEN ')' ELSE ', from the value)' END
+                     || ' (' || decimals || ' decimals'
+                     || CASE WHEN decimals_from_raw THEN ')' ELSE ', from the value)' END
            END AS detail
     FROM v
     WHERE printed IS NOT NULL
@@ -91,7 +93,4 @@ SELECT accession, 'per_1000' AS check_name, 'error' AS severity, scope, class, p
        coalesce(applicable AND observed IS NOT NULL AND expected IS NOT NULL, false) AS applicable, detail
 FROM checked
 UNION ALL
-SELECT r.accession, 'per_1000', 'error', 'report', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       false, 'no amounts per $1,000 printed in this report'
-FROM stg_report r
-WHERE NOT EXISTS (SELECT 1 FROM checked k WHERE k.accession = r.accession);
+SELECT * FROM not_applicable_rows('checked', 'per_1000', 'error', 'no amounts per $1,000 printed in this report');

@@ -19,14 +19,4 @@ WITH checked AS (
     FROM dq_report_context
     WHERE prev_accession IS NOT NULL
 )
-SELECT accession, 'period_cadence' AS check_name, 'warn' AS severity, scope, class, pool, bucket, section, measure,
-       CAST(observed AS DOUBLE) AS observed, CAST(expected AS DOUBLE) AS expected,
-       CAST(observed - expected AS DOUBLE) AS residual, CAST(tolerance AS DOUBLE) AS tolerance,
-       CAST(abs(observed - expected) AS DOUBLE) AS abs_residual,
-       coalesce(applicable AND observed IS NOT NULL AND expected IS NOT NULL, false) AS applicable, detail
-FROM checked
-UNION ALL
-SELECT r.accession, 'period_cadence', 'warn', 'report', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       false, 'no previous report of this deal in the staged history'
-FROM stg_report r
-WHERE NOT EXISTS (SELECT 1 FROM checked k WHERE k.accession = r.accession);
+SELECT * FROM check_rows('checked', 'period_cadence', 'warn', 'no previous report of this deal in the staged history');

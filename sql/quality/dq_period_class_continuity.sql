@@ -14,18 +14,18 @@
 -- Tolerance: 0 when both reports print the same precision (the same number rounded the same way);
 -- otherwise half a unit of each. Against last month's rolled-forward figure: half a unit of last
 -- month's per term rolled (beginning, principal, a non-zero loss) plus half a unit of this month's.
--- depends_on: dq_report_context, dq_fmt
+-- depends_on: dq_report_context
 CREATE OR REPLACE VIEW dq_period_class_continuity AS
 WITH pairs AS (
     SELECT x.accession, x.prev_accession, x.month_gap, x.prev_distribution_date, x.half, x.prev_half,
            CASE WHEN x.amount_decimals = x.prev_amount_decimals THEN 0 ELSE x.half + x.prev_half END AS tol
-    FROM dq_report_context x
+    FROM dq_report_context AS x
     WHERE x.prev_accession IS NOT NULL
 ),
 classes AS (
-    SELECT p.accession, c.class FROM pairs p JOIN stg_class_period c ON c.accession = p.accession
+    SELECT p.accession, c.class FROM pairs AS p JOIN stg_class_period AS c ON p.accession = c.accession
     UNION
-    SELECT p.accession, c.class FROM pairs p JOIN stg_class_period c ON c.accession = p.prev_accession
+    SELECT p.accession, c.class FROM pairs AS p JOIN stg_class_period AS c ON p.prev_accession = c.accession
 ),
 joined AS (
     SELECT p.accession, k.class, p.month_gap, p.tol, p.prev_distribution_date,
@@ -36,10 +36,10 @@ joined AS (
                 THEN prv.beginning_balance - prv.principal - coalesce(prv.realized_loss, 0) END AS rolled_ending,
            p.prev_half * (3 + (coalesce(prv.realized_loss, 0) <> 0)::INT) AS prev_roll_tol,
            p.prev_half * (2 + (coalesce(prv.realized_loss, 0) <> 0)::INT) + p.half AS rolled_tol
-    FROM pairs p
-    JOIN classes k USING (accession)
-    LEFT JOIN stg_class_period cur ON cur.accession = p.accession AND cur.class = k.class
-    LEFT JOIN stg_class_period prv ON prv.accession = p.prev_accession AND prv.class = k.class
+    FROM pairs AS p
+    JOIN classes AS k USING (accession)
+    LEFT JOIN stg_class_period AS cur ON p.accession = cur.accession AND k.class = cur.class
+    LEFT JOIN stg_class_period AS prv ON p.prev_accession = prv.accession AND k.class = prv.class
 ),
 chosen AS (
     SELECT *,
@@ -57,22 +57,14 @@ checked AS (
                 WHEN new_class THEN 'class not in the previous report'
                 WHEN missing_now AND coalesce(printed_ending, 0) = 0 THEN 'class retired last month'
                 WHEN missing_now THEN 'class missing from this report; it ended the '
-                     || strftime(prev_distribution_date, '%Y-%m-%d') || ' period at ' || dq_fmt(printed_ending)
-                WHEN use_rolled THEN 'beginning ' || dq_fmt(beginning) || ' against the '
-                     || strftime(prev_distribution_date, '%Y-%m-%d') || ' report rolled forward ' || dq_fmt(rolled_ending)
-                     || ' (its printed ending ' || dq_fmt(printed_ending) || ' fails its own roll-forward)'
-                ELSE 'beginning ' || dq_fmt(beginning) || ' against the ' || strftime(prev_distribution_date, '%Y-%m-%d')
-                     || ' ending ' || dq_fmt(printed_ending) END AS detail
+                     || strftime(prev_distribution_date, '%Y-%m-%d') || ' period at ' || fmt(printed_ending)
+                WHEN use_rolled THEN 'beginning ' || fmt(beginning) || ' against the '
+                     || strftime(prev_distribution_date, '%Y-%m-%d') || ' report rolled forward ' || fmt(rolled_ending)
+                     || ' (its printed ending ' || fmt(printed_ending) || ' fails its own roll-forward)'
+                ELSE 'beginning ' || fmt(beginning) || ' against the ' || strftime(prev_distribution_date, '%Y-%m-%d')
+                     || ' ending ' || fmt(printed_ending) END AS detail
     FROM chosen
 )
-SELECT accession, 'period_class_continuity' AS check_name, 'error' AS severity, scope, class, pool, bucket, section,
-       measure, CAST(observed AS DOUBLE) AS observed, CAST(expected AS DOUBLE) AS expected,
-       CAST(observed - expected AS DOUBLE) AS residual, CAST(tolerance AS DOUBLE) AS tolerance,
-       CAST(abs(observed - expected) AS DOUBLE) AS abs_residual,
-       coalesce(applicable AND observed IS NOT NULL AND expected IS NOT NULL, false) AS applicable, detail
-FROM checked
-UNION ALL
-SELECT r.accession, 'period_class_continuity', 'error', 'report', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       NULL, NULL, false, 'no previous report of this deal in the staged history'
-FROM stg_report r
-WHERE NOT EXISTS (SELECT 1 FROM checked k WHERE k.accession = r.accession);
+SELECT * FROM check_rows(
+    'checked', 'period_class_continuity', 'error', 'no previous report of this deal in the staged history'
+);

@@ -5,11 +5,11 @@
 -- Grain: one row per (accession, pool) present in both reports (immediately preceding month).
 -- Tolerance: three independently rounded figures x half a unit (1.5 / 0.015); with different
 -- precisions in the two reports, half a unit of each report per figure.
--- depends_on: dq_report_context, dq_fmt
+-- depends_on: dq_report_context
 CREATE OR REPLACE VIEW dq_period_cumulative_loss AS
 WITH pairs AS (
     SELECT x.accession, x.prev_accession, x.month_gap, x.prev_distribution_date, 2 * x.half + x.prev_half AS tol
-    FROM dq_report_context x
+    FROM dq_report_context AS x
     WHERE x.prev_accession IS NOT NULL
 ),
 checked AS (
@@ -21,22 +21,15 @@ checked AS (
                 WHEN prv.pool IS NULL THEN 'pool not in the previous report'
                 WHEN cur.cumulative_realized_loss IS NULL OR cur.current_realized_loss IS NULL
                      OR prv.cumulative_realized_loss IS NULL THEN 'cumulative or current realized loss not printed'
-                ELSE 'previous cumulative ' || dq_fmt(prv.cumulative_realized_loss) || ' + current '
-                     || dq_fmt(cur.current_realized_loss) || ' = '
-                     || dq_fmt(prv.cumulative_realized_loss + cur.current_realized_loss) || ' against '
-                     || dq_fmt(cur.cumulative_realized_loss) END AS detail
-    FROM pairs p
-    JOIN stg_pool_period cur ON cur.accession = p.accession
-    LEFT JOIN stg_pool_period prv ON prv.accession = p.prev_accession AND prv.pool = cur.pool
+                ELSE 'previous cumulative ' || fmt(prv.cumulative_realized_loss) || ' + current '
+                     || fmt(cur.current_realized_loss) || ' = '
+                     || fmt(prv.cumulative_realized_loss + cur.current_realized_loss) || ' against '
+                     || fmt(cur.cumulative_realized_loss) END AS detail
+    FROM pairs AS p
+    JOIN stg_pool_period AS cur ON p.accession = cur.accession
+    LEFT JOIN stg_pool_period AS prv ON p.prev_accession = prv.accession AND cur.pool = prv.pool
 )
-SELECT accession, 'period_cumulative_loss' AS check_name, 'error' AS severity, scope, class, pool, bucket, section,
-       measure, CAST(observed AS DOUBLE) AS observed, CAST(expected AS DOUBLE) AS expected,
-       CAST(observed - expected AS DOUBLE) AS residual, CAST(tolerance AS DOUBLE) AS tolerance,
-       CAST(abs(observed - expected) AS DOUBLE) AS abs_residual,
-       coalesce(applicable AND observed IS NOT NULL AND expected IS NOT NULL, false) AS applicable, detail
-FROM checked
-UNION ALL
-SELECT r.accession, 'period_cumulative_loss', 'error', 'report', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       NULL, NULL, false, 'no previous report of this deal in the staged history, or no pool table'
-FROM stg_report r
-WHERE NOT EXISTS (SELECT 1 FROM checked k WHERE k.accession = r.accession);
+SELECT * FROM check_rows(
+    'checked', 'period_cumulative_loss', 'error',
+    'no previous report of this deal in the staged history, or no pool table'
+);

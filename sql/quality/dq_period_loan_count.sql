@@ -10,7 +10,7 @@
 CREATE OR REPLACE VIEW dq_period_loan_count AS
 WITH pairs AS (
     SELECT x.accession, x.prev_accession, x.month_gap, x.prev_distribution_date
-    FROM dq_report_context x
+    FROM dq_report_context AS x
     WHERE x.prev_accession IS NOT NULL
 ),
 checked AS (
@@ -23,9 +23,9 @@ checked AS (
                 WHEN coalesce(cur.substitution_amount, 0) <> 0 THEN 'loans were substituted this month'
                 ELSE cur.loan_count || ' loans against ' || prv.loan_count || ' on '
                      || strftime(p.prev_distribution_date, '%Y-%m-%d') END AS detail
-    FROM pairs p
-    JOIN stg_pool_period cur ON cur.accession = p.accession
-    LEFT JOIN stg_pool_period prv ON prv.accession = p.prev_accession AND prv.pool = cur.pool
+    FROM pairs AS p
+    JOIN stg_pool_period AS cur ON p.accession = cur.accession
+    LEFT JOIN stg_pool_period AS prv ON p.prev_accession = prv.accession AND cur.pool = prv.pool
 )
 SELECT accession, 'period_loan_count' AS check_name, 'warn' AS severity, scope, class, pool, bucket, section,
        measure, CAST(observed AS DOUBLE) AS observed, CAST(expected AS DOUBLE) AS expected,
@@ -34,7 +34,6 @@ SELECT accession, 'period_loan_count' AS check_name, 'warn' AS severity, scope, 
        coalesce(applicable AND observed IS NOT NULL AND expected IS NOT NULL, false) AS applicable, detail
 FROM checked
 UNION ALL
-SELECT r.accession, 'period_loan_count', 'warn', 'report', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       NULL, false, 'no previous report of this deal in the staged history, or no pool table'
-FROM stg_report r
-WHERE NOT EXISTS (SELECT 1 FROM checked k WHERE k.accession = r.accession);
+SELECT * FROM not_applicable_rows(
+    'checked', 'period_loan_count', 'warn', 'no previous report of this deal in the staged history, or no pool table'
+);

@@ -9,12 +9,12 @@
 -- Tolerance: 0 with the same precision in both reports, else half a unit of each. Against last
 -- month's rolled-forward figure: half a unit of last month's per term rolled (beginning and each
 -- non-zero component) plus half a unit of this month's.
--- depends_on: dq_report_context, dq_fmt
+-- depends_on: dq_report_context
 CREATE OR REPLACE VIEW dq_period_pool_continuity AS
 WITH pairs AS (
     SELECT x.accession, x.prev_accession, x.month_gap, x.prev_distribution_date, x.half, x.prev_half,
            CASE WHEN x.amount_decimals = x.prev_amount_decimals THEN 0 ELSE x.half + x.prev_half END AS tol
-    FROM dq_report_context x
+    FROM dq_report_context AS x
     WHERE x.prev_accession IS NOT NULL
 ),
 rolled AS (
@@ -32,9 +32,9 @@ rolled AS (
     FROM stg_pool_period
 ),
 pools AS (
-    SELECT p.accession, s.pool FROM pairs p JOIN stg_pool_period s ON s.accession = p.accession
+    SELECT p.accession, s.pool FROM pairs AS p JOIN stg_pool_period AS s ON p.accession = s.accession
     UNION
-    SELECT p.accession, s.pool FROM pairs p JOIN stg_pool_period s ON s.accession = p.prev_accession
+    SELECT p.accession, s.pool FROM pairs AS p JOIN stg_pool_period AS s ON p.prev_accession = s.accession
 ),
 joined AS (
     SELECT p.accession, k.pool, p.month_gap, p.tol, p.prev_distribution_date,
@@ -42,10 +42,10 @@ joined AS (
            prv.ending_balance AS printed_ending, CASE WHEN prv.rolls THEN prv.rolled_ending END AS rolled_ending,
            p.prev_half * (2 + prv.nonzero_terms) AS prev_roll_tol,
            p.prev_half * (1 + prv.nonzero_terms) + p.half AS rolled_tol
-    FROM pairs p
-    JOIN pools k USING (accession)
-    LEFT JOIN stg_pool_period cur ON cur.accession = p.accession AND cur.pool = k.pool
-    LEFT JOIN rolled prv ON prv.accession = p.prev_accession AND prv.pool = k.pool
+    FROM pairs AS p
+    JOIN pools AS k USING (accession)
+    LEFT JOIN stg_pool_period AS cur ON p.accession = cur.accession AND k.pool = cur.pool
+    LEFT JOIN rolled AS prv ON p.prev_accession = prv.accession AND k.pool = prv.pool
 ),
 chosen AS (
     SELECT *,
@@ -62,22 +62,15 @@ checked AS (
            CASE WHEN month_gap <> 1 THEN 'the previous report of the deal is ' || month_gap || ' months earlier'
                 WHEN NOT in_cur THEN 'pool not in this report'
                 WHEN NOT in_prev THEN 'pool not in the previous report'
-                WHEN use_rolled THEN 'beginning ' || dq_fmt(beginning) || ' against the '
-                     || strftime(prev_distribution_date, '%Y-%m-%d') || ' report rolled forward ' || dq_fmt(rolled_ending)
-                     || ' (its printed ending ' || dq_fmt(printed_ending) || ' fails its own roll-forward)'
-                ELSE 'beginning ' || dq_fmt(beginning) || ' against the '
-                     || strftime(prev_distribution_date, '%Y-%m-%d') || ' ending ' || dq_fmt(printed_ending)
+                WHEN use_rolled THEN 'beginning ' || fmt(beginning) || ' against the '
+                     || strftime(prev_distribution_date, '%Y-%m-%d') || ' report rolled forward ' || fmt(rolled_ending)
+                     || ' (its printed ending ' || fmt(printed_ending) || ' fails its own roll-forward)'
+                ELSE 'beginning ' || fmt(beginning) || ' against the '
+                     || strftime(prev_distribution_date, '%Y-%m-%d') || ' ending ' || fmt(printed_ending)
            END AS detail
     FROM chosen
 )
-SELECT accession, 'period_pool_continuity' AS check_name, 'error' AS severity, scope, class, pool, bucket, section,
-       measure, CAST(observed AS DOUBLE) AS observed, CAST(expected AS DOUBLE) AS expected,
-       CAST(observed - expected AS DOUBLE) AS residual, CAST(tolerance AS DOUBLE) AS tolerance,
-       CAST(abs(observed - expected) AS DOUBLE) AS abs_residual,
-       coalesce(applicable AND observed IS NOT NULL AND expected IS NOT NULL, false) AS applicable, detail
-FROM checked
-UNION ALL
-SELECT r.accession, 'period_pool_continuity', 'error', 'report', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       NULL, NULL, false, 'no previous report of this deal in the staged history, or no pool table'
-FROM stg_report r
-WHERE NOT EXISTS (SELECT 1 FROM checked k WHERE k.accession = r.accession);
+SELECT * FROM check_rows(
+    'checked', 'period_pool_continuity', 'error',
+    'no previous report of this deal in the staged history, or no pool table'
+);

@@ -4,7 +4,7 @@
 -- 3,826,889; Pool 2: 1,376,164).
 -- Grain: one row per (accession, pool), Total included.
 -- Tolerance: half a unit for the remittance plus half per non-zero component (seed: 3 x 0.5 = 1.5).
--- depends_on: dq_report_context, dq_fmt
+-- depends_on: dq_report_context
 CREATE OR REPLACE VIEW dq_pool_principal_remittance AS
 WITH p AS (
     SELECT p.*, x.half,
@@ -15,8 +15,8 @@ WITH p AS (
              + (coalesce(p.liquidation_proceeds, 0) <> 0)::INT + (coalesce(p.insurance_proceeds, 0) <> 0)::INT
              + (coalesce(p.repurchases, 0) <> 0)::INT + (coalesce(p.deleted_loan_balance, 0) <> 0)::INT
              + (coalesce(p.substitution_amount, 0) <> 0)::INT AS nonzero_terms
-    FROM stg_pool_period p
-    JOIN dq_report_context x USING (accession)
+    FROM stg_pool_period AS p
+    JOIN dq_report_context AS x USING (accession)
 ),
 checked AS (
     SELECT accession, 'pool' AS scope, NULL AS class, pool, NULL AS bucket, NULL AS section,
@@ -26,21 +26,11 @@ checked AS (
                AS applicable,
            CASE WHEN principal_remittance IS NULL OR (scheduled_principal IS NULL AND prepayments IS NULL)
                 THEN 'the pool does not print its principal remittance and collections'
-                ELSE 'scheduled ' || dq_fmt(coalesce(scheduled_principal, 0)) || ' + prepayments '
-                     || dq_fmt(coalesce(prepayments, 0)) || ' + liquidation ' || dq_fmt(coalesce(liquidation_proceeds, 0))
-                     || ' + other ' || dq_fmt(components - coalesce(scheduled_principal, 0) - coalesce(prepayments, 0)
+                ELSE 'scheduled ' || fmt(coalesce(scheduled_principal, 0)) || ' + prepayments '
+                     || fmt(coalesce(prepayments, 0)) || ' + liquidation ' || fmt(coalesce(liquidation_proceeds, 0))
+                     || ' + other ' || fmt(components - coalesce(scheduled_principal, 0) - coalesce(prepayments, 0)
                                               - coalesce(liquidation_proceeds, 0))
-                     || ' = ' || dq_fmt(components) || ' against remittance ' || dq_fmt(principal_remittance) END AS detail
+                     || ' = ' || fmt(components) || ' against remittance ' || fmt(principal_remittance) END AS detail
     FROM p
 )
-SELECT accession, 'pool_principal_remittance' AS check_name, 'error' AS severity, scope, class, pool, bucket,
-       section, measure, CAST(observed AS DOUBLE) AS observed, CAST(expected AS DOUBLE) AS expected,
-       CAST(observed - expected AS DOUBLE) AS residual, CAST(tolerance AS DOUBLE) AS tolerance,
-       CAST(abs(observed - expected) AS DOUBLE) AS abs_residual,
-       coalesce(applicable AND observed IS NOT NULL AND expected IS NOT NULL, false) AS applicable, detail
-FROM checked
-UNION ALL
-SELECT r.accession, 'pool_principal_remittance', 'error', 'report', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       NULL, NULL, false, 'no pool table in this report'
-FROM stg_report r
-WHERE NOT EXISTS (SELECT 1 FROM checked k WHERE k.accession = r.accession);
+SELECT * FROM check_rows('checked', 'pool_principal_remittance', 'error', 'no pool table in this report');

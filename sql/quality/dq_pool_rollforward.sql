@@ -6,7 +6,7 @@
 -- Grain: one row per (accession, pool), Total included.
 -- Tolerance: half a unit per rounded term actually in play: beginning and ending always, plus each
 -- non-zero component (zero components are exact): seed Pool 1 -> 4 x 0.5 = 2.0.
--- depends_on: dq_report_context, dq_fmt
+-- depends_on: dq_report_context
 CREATE OR REPLACE VIEW dq_pool_rollforward AS
 WITH p AS (
     SELECT p.*, x.half,
@@ -18,8 +18,8 @@ WITH p AS (
              + (coalesce(p.repurchases, 0) <> 0)::INT + (coalesce(p.deleted_loan_balance, 0) <> 0)::INT
              + (coalesce(p.substitution_amount, 0) <> 0)::INT
              + (coalesce(p.current_realized_loss, 0) <> 0)::INT AS nonzero_terms
-    FROM stg_pool_period p
-    JOIN dq_report_context x USING (accession)
+    FROM stg_pool_period AS p
+    JOIN dq_report_context AS x USING (accession)
 ),
 checked AS (
     SELECT accession, 'pool' AS scope, NULL AS class, pool, NULL AS bucket, NULL AS section,
@@ -31,20 +31,10 @@ checked AS (
            CASE WHEN beginning_balance IS NULL OR ending_balance IS NULL
                      OR (scheduled_principal IS NULL AND prepayments IS NULL)
                 THEN 'the pool does not print beginning, ending and its principal collections'
-                ELSE dq_fmt(beginning_balance) || ' - principal ' || dq_fmt(principal_collected) || ' - loss '
-                     || dq_fmt(coalesce(current_realized_loss, 0)) || ' = '
-                     || dq_fmt(beginning_balance - principal_collected - coalesce(current_realized_loss, 0))
-                     || ' against ending ' || dq_fmt(ending_balance) END AS detail
+                ELSE fmt(beginning_balance) || ' - principal ' || fmt(principal_collected) || ' - loss '
+                     || fmt(coalesce(current_realized_loss, 0)) || ' = '
+                     || fmt(beginning_balance - principal_collected - coalesce(current_realized_loss, 0))
+                     || ' against ending ' || fmt(ending_balance) END AS detail
     FROM p
 )
-SELECT accession, 'pool_rollforward' AS check_name, 'error' AS severity, scope, class, pool, bucket, section,
-       measure, CAST(observed AS DOUBLE) AS observed, CAST(expected AS DOUBLE) AS expected,
-       CAST(observed - expected AS DOUBLE) AS residual, CAST(tolerance AS DOUBLE) AS tolerance,
-       CAST(abs(observed - expected) AS DOUBLE) AS abs_residual,
-       coalesce(applicable AND observed IS NOT NULL AND expected IS NOT NULL, false) AS applicable, detail
-FROM checked
-UNION ALL
-SELECT r.accession, 'pool_rollforward', 'error', 'report', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       NULL, false, 'no pool table in this report'
-FROM stg_report r
-WHERE NOT EXISTS (SELECT 1 FROM checked k WHERE k.accession = r.accession);
+SELECT * FROM check_rows('checked', 'pool_rollforward', 'error', 'no pool table in this report');

@@ -3,7 +3,7 @@
 -- fee 181,323 + 30,739 = 212,062 against a printed 212,061: rounding).
 -- Grain: one row per (accession, measure) of a report that prints a Total pool column.
 -- Tolerance: n x half a unit for n pools summed (2 pools -> 1.0); loan counts are exact (0).
--- depends_on: dq_report_context, dq_fmt
+-- depends_on: dq_report_context
 CREATE OR REPLACE VIEW dq_pool_total AS
 WITH v AS (
     UNPIVOT (
@@ -34,21 +34,11 @@ checked AS (
            s.n = n.n_pools AND s.n > 0 AS applicable,
            CASE WHEN s.n IS NULL THEN 'no pool prints this measure besides the Total'
                 WHEN s.n <> n.n_pools THEN 'only ' || s.n || ' of ' || n.n_pools || ' pools print this measure'
-                ELSE 'sum of ' || s.n || ' pools ' || dq_fmt(s.total) || ' against Total ' || dq_fmt(t.value) END AS detail
-    FROM v t
-    JOIN dq_report_context x USING (accession)
-    JOIN pools n USING (accession)
-    LEFT JOIN parts s ON s.accession = t.accession AND s.measure = t.measure
+                ELSE 'sum of ' || s.n || ' pools ' || fmt(s.total) || ' against Total ' || fmt(t.value) END AS detail
+    FROM v AS t
+    JOIN dq_report_context AS x USING (accession)
+    JOIN pools AS n USING (accession)
+    LEFT JOIN parts AS s ON t.accession = s.accession AND t.measure = s.measure
     WHERE t.is_total
 )
-SELECT accession, 'pool_total' AS check_name, 'error' AS severity, scope, class, pool, bucket, section, measure,
-       CAST(observed AS DOUBLE) AS observed, CAST(expected AS DOUBLE) AS expected,
-       CAST(observed - expected AS DOUBLE) AS residual, CAST(tolerance AS DOUBLE) AS tolerance,
-       CAST(abs(observed - expected) AS DOUBLE) AS abs_residual,
-       coalesce(applicable AND observed IS NOT NULL AND expected IS NOT NULL, false) AS applicable, detail
-FROM checked
-UNION ALL
-SELECT r.accession, 'pool_total', 'error', 'report', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       false, 'no Total pool column in this report'
-FROM stg_report r
-WHERE NOT EXISTS (SELECT 1 FROM checked k WHERE k.accession = r.accession);
+SELECT * FROM check_rows('checked', 'pool_total', 'error', 'no Total pool column in this report');

@@ -10,7 +10,6 @@
 --                    day, rolled), and the actual/360 day count from it (seed: 11/25 -> 12/26 = 31).
 --   stated_*         the accrual period the report states, actual and 30/360 day counts.
 --   prev_*           the latest earlier report of the same deal (same cik and deal name).
--- depends_on: dq_roll_business_day
 CREATE OR REPLACE VIEW dq_report_context AS
 WITH cents AS (
     SELECT accession,
@@ -27,28 +26,28 @@ base AS (
            CASE
                WHEN r.distribution_date IS NULL THEN NULL
                WHEN day(r.distribution_date) BETWEEN 25 AND 28
-                    AND dq_roll_business_day(make_date(year(r.distribution_date), month(r.distribution_date), 25))
+                    AND roll_business_day(make_date(year(r.distribution_date), month(r.distribution_date), 25))
                         = r.distribution_date THEN 25
                ELSE day(r.distribution_date)
            END AS nominal_day
-    FROM stg_report r
-    LEFT JOIN cents c USING (accession)
+    FROM stg_report AS r
+    LEFT JOIN cents AS c USING (accession)
 ),
 cal AS (
     SELECT b.*,
            CAST(date_trunc('month', b.distribution_date) - INTERVAL 1 MONTH AS DATE) AS prev_month,
            CAST(0.5 / pow(10, b.amount_decimals) AS DECIMAL(18, 6)) AS half
-    FROM base b
+    FROM base AS b
 ),
 prev AS (
     SELECT c.accession, p.accession AS prev_accession, p.distribution_date AS prev_distribution_date,
            p.nominal_day AS prev_nominal_day, p.half AS prev_half, p.amount_decimals AS prev_amount_decimals,
            row_number() OVER (PARTITION BY c.accession
                               ORDER BY p.distribution_date DESC, p.filed_date DESC NULLS LAST, p.accession DESC) AS rn
-    FROM cal c
-    JOIN cal p
-      ON p.cik = c.cik AND p.deal_key = c.deal_key
-     AND p.distribution_date < c.distribution_date
+    FROM cal AS c
+    JOIN cal AS p
+      ON c.cik = p.cik AND c.deal_key = p.deal_key
+     AND c.distribution_date > p.distribution_date
      AND p.kind = 'distribution_report' AND c.kind = 'distribution_report'
 ),
 premium AS (
@@ -58,10 +57,10 @@ premium AS (
 )
 SELECT c.accession, c.cik, c.deal_key, c.kind, c.distribution_date, c.amount_decimals, c.decimals_inferred,
        c.half, c.nominal_day,
-       dq_roll_business_day(make_date(year(c.prev_month), month(c.prev_month),
+       roll_business_day(make_date(year(c.prev_month), month(c.prev_month),
                                       least(c.nominal_day, day(last_day(c.prev_month))))) AS calendar_prev_date,
        date_diff('day',
-                 dq_roll_business_day(make_date(year(c.prev_month), month(c.prev_month),
+                 roll_business_day(make_date(year(c.prev_month), month(c.prev_month),
                                                 least(c.nominal_day, day(last_day(c.prev_month))))),
                  c.distribution_date) AS calendar_days,
        date_diff('day', c.accrual_start, c.accrual_end) AS stated_days,
@@ -71,10 +70,10 @@ SELECT c.accession, c.cik, c.deal_key, c.kind, c.distribution_date, c.amount_dec
        date_diff('day', p.prev_distribution_date, c.distribution_date) AS history_days,
        (year(c.distribution_date) * 12 + month(c.distribution_date))
            - (year(p.prev_distribution_date) * 12 + month(p.prev_distribution_date)) AS month_gap,
-       dq_roll_business_day(make_date(
+       roll_business_day(make_date(
            year(p.prev_distribution_date + INTERVAL 1 MONTH), month(p.prev_distribution_date + INTERVAL 1 MONTH),
            least(p.prev_nominal_day, day(last_day(p.prev_distribution_date + INTERVAL 1 MONTH))))) AS expected_date,
        pr.prepayment_premium
-FROM cal c
-LEFT JOIN prev p ON p.accession = c.accession AND p.rn = 1
-LEFT JOIN premium pr ON pr.accession = c.accession;
+FROM cal AS c
+LEFT JOIN prev AS p ON c.accession = p.accession AND p.rn = 1
+LEFT JOIN premium AS pr ON c.accession = pr.accession;

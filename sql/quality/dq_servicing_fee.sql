@@ -3,7 +3,7 @@
 -- 422,703 against a printed 422,704: rounding).
 -- Grain: one row per (accession, pool), Total included.
 -- Tolerance: 3 rounded figures x half a unit = 1.5 (0.015 in cents).
--- depends_on: dq_report_context, dq_fmt
+-- depends_on: dq_report_context
 CREATE OR REPLACE VIEW dq_servicing_fee AS
 WITH checked AS (
     SELECT p.accession, 'pool' AS scope, NULL AS class, p.pool, NULL AS bucket, NULL AS section,
@@ -13,20 +13,10 @@ WITH checked AS (
                AS applicable,
            CASE WHEN p.gross_interest IS NULL OR p.servicing_fee IS NULL OR p.interest_remittance IS NULL
                 THEN 'the pool does not print gross interest, servicing fee and interest remittance'
-                ELSE dq_fmt(p.gross_interest) || ' - ' || dq_fmt(p.servicing_fee) || ' = '
-                     || dq_fmt(p.gross_interest - p.servicing_fee) || ' against remittance '
-                     || dq_fmt(p.interest_remittance) END AS detail
-    FROM stg_pool_period p
-    JOIN dq_report_context x USING (accession)
+                ELSE fmt(p.gross_interest) || ' - ' || fmt(p.servicing_fee) || ' = '
+                     || fmt(p.gross_interest - p.servicing_fee) || ' against remittance '
+                     || fmt(p.interest_remittance) END AS detail
+    FROM stg_pool_period AS p
+    JOIN dq_report_context AS x USING (accession)
 )
-SELECT accession, 'servicing_fee' AS check_name, 'error' AS severity, scope, class, pool, bucket, section, measure,
-       CAST(observed AS DOUBLE) AS observed, CAST(expected AS DOUBLE) AS expected,
-       CAST(observed - expected AS DOUBLE) AS residual, CAST(tolerance AS DOUBLE) AS tolerance,
-       CAST(abs(observed - expected) AS DOUBLE) AS abs_residual,
-       coalesce(applicable AND observed IS NOT NULL AND expected IS NOT NULL, false) AS applicable, detail
-FROM checked
-UNION ALL
-SELECT r.accession, 'servicing_fee', 'error', 'report', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       false, 'no pool table in this report'
-FROM stg_report r
-WHERE NOT EXISTS (SELECT 1 FROM checked k WHERE k.accession = r.accession);
+SELECT * FROM check_rows('checked', 'servicing_fee', 'error', 'no pool table in this report');

@@ -4,11 +4,11 @@
 -- A release is never deleted by etl.quality: revoking it sets revoked_at. released_by may be NULL
 -- for releases recorded by the pipeline's run-level release (which records its run_id instead).
 CREATE TABLE IF NOT EXISTS dq_override (
-    accession    VARCHAR NOT NULL,
-    check_name   VARCHAR,
-    reason       VARCHAR NOT NULL,
-    released_by  VARCHAR,
-    released_at  TIMESTAMP NOT NULL DEFAULT current_timestamp,
-    revoked_at   TIMESTAMP,
-    run_id       VARCHAR
+    accession   VARCHAR NOT NULL,
+    check_name  VARCHAR,
+    reason      VARCHAR NOT NULL,
+    released_by VARCHAR,
+    released_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    revoked_at  TIMESTAMP,
+    run_id      VARCHAR
 );

@@ -6,19 +6,19 @@
 -- dq_extraction_coverage counts them against the figures read.
 -- Grain: one row per unread figure. Key: (accession, seq).
 CREATE TABLE IF NOT EXISTS stg_unread_figure (
-    accession  VARCHAR NOT NULL,
-    seq        INTEGER NOT NULL,
-    document   VARCHAR,
-    section    VARCHAR,
-    table_no   INTEGER,
-    line       INTEGER,
-    column_no  INTEGER,
-    label      VARCHAR,      -- the label as the parser gave it ('' or 'Total' for a column under no header)
-    header     VARCHAR,      -- the column header or row label read for it; NULL when none was read
-    scope      VARCHAR,      -- class | class_total | pool | NULL (the row's entity kind, when known)
-    entity     VARCHAR,      -- class or pool of the row, when known
-    value      DOUBLE,
-    raw        VARCHAR,
-    source     VARCHAR,      -- field (a parser field with no measure) | table (tables[].unread)
+    accession VARCHAR NOT NULL,
+    seq       INTEGER NOT NULL,
+    document  VARCHAR,
+    section   VARCHAR,
+    table_no  INTEGER,
+    line      INTEGER,
+    column_no INTEGER,
+    label     VARCHAR,      -- the label as the parser gave it ('' or 'Total' for a column under no header)
+    header    VARCHAR,      -- the column header or row label read for it; NULL when none was read
+    scope     VARCHAR,      -- class | class_total | pool | NULL (the row's entity kind, when known)
+    entity    VARCHAR,      -- class or pool of the row, when known
+    value     DOUBLE,
+    raw       VARCHAR,
+    source    VARCHAR,      -- field (a parser field with no measure) | table (tables[].unread)
     PRIMARY KEY (accession, seq)
 );

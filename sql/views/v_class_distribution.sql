@@ -23,5 +23,5 @@ SELECT
     f.ending_balance / nullif(c.original_balance, 0) AS factor,
     f.dq_warning
 FROM fct_class_distribution AS f
-LEFT JOIN dim_deal AS d ON d.deal_key = f.deal_key
-LEFT JOIN dim_class AS c ON c.class_key = f.class_key;
+LEFT JOIN dim_deal AS d ON f.deal_key = d.deal_key
+LEFT JOIN dim_class AS c ON f.class_key = c.class_key;

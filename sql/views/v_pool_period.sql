@@ -23,4 +23,4 @@ SELECT
     f.form_type,
     f.dq_warning
 FROM fct_pool_period AS f
-LEFT JOIN dim_deal AS d ON d.deal_key = f.deal_key;
+LEFT JOIN dim_deal AS d ON f.deal_key = d.deal_key;

@@ -14,6 +14,6 @@ SELECT
     f.sample_size,
     f.accession
 FROM fct_servicer_compliance AS f
-LEFT JOIN dim_deal AS d ON d.deal_key = f.deal_key
-LEFT JOIN dim_servicing_criterion AS c ON c.criterion_key = f.criterion_key
+LEFT JOIN dim_deal AS d ON f.deal_key = d.deal_key
+LEFT JOIN dim_servicing_criterion AS c ON f.criterion_key = c.criterion_key
 WHERE f.is_exception;

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from data_docs_site import read_data_docs
 
 pytestmark = [pytest.mark.integration]
 
@@ -105,7 +106,10 @@ def _pipeline_result(run: Run, discovered: int) -> None:
     assert pub["warehouse"] == str(run.cwd / "data" / "warehouse.duckdb")  # the default, from the cwd
     assert (pub["filings"], pub["deals"], pub["class_rows"]) == (2, 1, 14), pub
     assert result["data_docs"] == str(run.cwd / "data" / "dq_docs" / "index.html")
-    assert Path(result["data_docs"]).exists()
+    from etl.quality import load_suites
+
+    # the site shows this run's result page for every suite
+    assert set(read_data_docs(Path(result["data_docs"]))[result["run_id"]]) == {s.name for s in load_suites()}
 
 
 def check_backfill_cik(run: Run) -> None:
@@ -144,9 +148,10 @@ def check_report(run: Run) -> None:
 
 def check_docs(run: Run) -> None:
     index = Path(run.out.strip())
-    assert index == run.cwd / "data" / "dq_docs" / "index.html" and index.exists()
+    assert index == run.cwd / "data" / "dq_docs" / "index.html"
     m = re.search(r"(\d+) validation run\(s\) kept", run.err)
     assert m and int(m.group(1)) >= 3, run.err  # the three pipeline runs above, each kept
+    assert len(read_data_docs(index)) >= 3  # and the index lists them, each page read
 
 
 #: a pattern of each README command -> its check; a README command matching none fails the test

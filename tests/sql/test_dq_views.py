@@ -92,13 +92,13 @@ def test_quality_report_context_infers_the_calendar(seed_con, two_con) -> None:
 def test_quality_business_day_and_cusip_macros() -> None:
     con = duckdb.connect()
     schema.apply(con, ("macros", "raw", "staging", "quality"))
-    roll = dict(con.execute("""SELECT d, dq_roll_business_day(d) FROM (VALUES (DATE '2003-12-25'),
+    roll = dict(con.execute("""SELECT d, roll_business_day(d) FROM (VALUES (DATE '2003-12-25'),
         (DATE '2004-01-25'), (DATE '2003-11-25'), (DATE '2003-11-27'), (DATE '2004-07-04'), (DATE '2005-05-30'))
         t(d)""").fetchall())
     assert {str(k): str(v) for k, v in roll.items()} == {
         "2003-12-25": "2003-12-26", "2004-01-25": "2004-01-26", "2003-11-25": "2003-11-25",
         "2003-11-27": "2003-11-28", "2004-07-04": "2004-07-06", "2005-05-30": "2005-05-31"}
-    digits = dict(con.execute("SELECT c, dq_cusip_digit(c) FROM (VALUES ('86359A6H1'), ('86359A6S8'), "
+    digits = dict(con.execute("SELECT c, cusip_digit(c) FROM (VALUES ('86359A6H1'), ('86359A6S8'), "
                               "('00253CJB4'), ('037833100')) t(c)").fetchall())
     assert digits == {"86359A6H1": 1, "86359A6S8": 7, "00253CJB4": 4, "037833100": 0}
 

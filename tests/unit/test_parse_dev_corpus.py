@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 import pytest
-from corpus_variants import DOLLAR_KEYS, Doc, score, v_as_given, v_collapsed, v_html
+from corpus_variants import Doc, score, v_as_given, v_collapsed, v_html
 
 from etl.parse import parse_bytes
 
@@ -68,8 +68,14 @@ def test_per_1000_trap_gives_no_dollar_classes(rendering: str) -> None:
     # dev 012: every amount is per $1,000 of face -> nothing may land in a dollar field
     text = (DEV / "012.txt").read_text(encoding="utf-8")
     got = parse_bytes(RENDERINGS[rendering](text).encode("utf-8"), "012.txt")
-    for c in got["classes"]:
-        assert all(c.get(k) is None for k in DOLLAR_KEYS), c
+    # the tranche amounts are read, each as a per-$1,000 figure of its class (not skipped)...
+    per_1000 = {f["entity"]: f["value"] for f in got["fields"] if f["scope"] == "class" and f["measure"]}
+    assert len(per_1000) >= 30, per_1000
+    assert {f["measure"] for f in got["fields"] if f["scope"] == "class" and f["measure"]} == {"total_per_1000"}
+    assert per_1000["A (2003-04)"] == pytest.approx(0.42945)
+    assert per_1000["A (2007-04)"] == pytest.approx(1000.20723)  # repaid in full: looks like dollars, is not
+    # ...and none becomes a class row with dollar amounts: the labels list no class at all
+    assert got["classes"] == json.loads((DEV / "012.json").read_text(encoding="utf-8"))["classes"] == []
 
 
 @pytest.mark.unit

@@ -49,9 +49,13 @@ def test_results_are_written_one_row_per_check_row(warehouse) -> None:
 
 def test_gx_verdict_agrees_with_the_sql_residuals(warehouse) -> None:
     con, _ = warehouse
-    disagree = con.execute("""SELECT count(*) FROM dq_check_result
-        WHERE status <> 'not_applicable'
-          AND (status = 'pass') <> (abs(residual) <= tolerance)""").fetchone()[0]
+    passed, flagged, disagree = con.execute("""SELECT count(*) FILTER (WHERE status = 'pass'),
+               count(*) FILTER (WHERE status IN ('fail', 'warn')),
+               count(*) FILTER (WHERE (status = 'pass') IS DISTINCT FROM (abs(residual) <= tolerance))
+        FROM dq_check_result WHERE status <> 'not_applicable'""").fetchone()
+    # both verdicts are there to compare (BAD's 1-A1 roll-forward fails, the seed's M-6 CUSIP warns)...
+    assert passed > 100 and flagged >= 2
+    # ...and each row's verdict is the one its residual and tolerance give (a NULL residual disagrees)
     assert disagree == 0
 
 

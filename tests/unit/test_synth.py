@@ -124,7 +124,7 @@ def test_manifest_counts(corpus: Path, truth: list[dict[str, Any]]) -> None:
     assert {"8-K", "10-D", "10-K", "4"} <= set(by_form)
     assert by_form["8-K/A"] + by_form["10-D/A"] == manifest["amendments"] > 0
     assert manifest["layouts"] == {"seed": 3, "ctslink": 3, "html": 3}
-    assert all(d["cik"] >= 9_000_000 for d in manifest["deal_list"])
+    assert len(manifest["deal_list"]) == 9 and all(d["cik"] >= 9_000_000 for d in manifest["deal_list"])
 
 
 def test_forms_follow_regulation_ab(truth: list[dict[str, Any]]) -> None:
@@ -399,8 +399,12 @@ def test_changed_digit_of_a_whole_dollar_figure_is_never_the_units_digit() -> No
 def test_no_injected_errors_without_the_option(tmp_path: Path) -> None:
     generate(tmp_path / "clean", deals=3, months=30, seed=7)
     rows = [json.loads(line) for line in (tmp_path / "clean" / "ground_truth.jsonl").read_text().splitlines()]
+    with_errors = {r["accession"] for r in rows if r["kind"] == "distribution_report" and r["errors"]}
     errors = [e for r in rows if r["kind"] == "distribution_report" for e in r["errors"]]
-    assert all(not e["injected"] for e in errors)  # only the mistakes a 10-D/A later corrects
+    # only the mistakes a 10-D/A later corrects: one per amended report, none injected
+    assert errors and with_errors == {r["amends"] for r in rows if r.get("amends")}
+    assert len(errors) == len(with_errors)
+    assert all(not e["injected"] for e in errors)
 
 
 def test_amendments_restate_the_same_period(corpus: Path, truth: list[dict[str, Any]]) -> None:

@@ -1,9 +1,9 @@
--- dq_is_business_day(d): is d a US bank business day (not a weekend, not a Federal Reserve holiday)?
+-- is_business_day(d): is d a US bank business day (not a weekend, not a Federal Reserve holiday)?
 -- Why: trustees pay on a nominal day (often the 25th) "or the next business day", so the accrual
 -- period and the cadence checks must roll dates the way the deal documents do.
 -- Fixed-date holidays falling on a Sunday are observed the Monday after (Saturday ones are not
 -- moved: the Fed stays open on the Friday). Juneteenth counts from 2022.
-CREATE OR REPLACE MACRO dq_is_business_day(d) AS (
+CREATE OR REPLACE MACRO is_business_day(d) AS (
     isodow(d) < 6
     AND NOT (
         strftime(d, '%m-%d') IN ('01-01', '07-04', '11-11', '12-25')

@@ -1,6 +1,6 @@
--- dq_rule_member(rule, notional, residual, rate): is a class row one of the rows an inclusion rule
+-- rule_member(rule, notional, residual, rate): is a class row one of the rows an inclusion rule
 -- says a printed Total covers? The rules are those dq_class_total_rule tries (see there).
-CREATE OR REPLACE MACRO dq_rule_member(rule, notional, residual, rate) AS (
+CREATE OR REPLACE MACRO rule_member(rule, notional, residual, rate) AS (
     CASE rule
         WHEN 'all' THEN true
         WHEN 'excl_notional_residual' THEN NOT coalesce(notional, false) AND NOT coalesce(residual, false)

@@ -1,7 +1,7 @@
--- dq_cusip_digit(cusip): the check digit the first eight characters of a CUSIP imply
+-- cusip_digit(cusip): the check digit the first eight characters of a CUSIP imply
 -- (ANSI X9.6 "double-add-double": letters A-Z are 10-35, * @ # are 36-38, every second value is
 -- doubled, the digits of each value are summed, the check digit is (10 - sum mod 10) mod 10).
-CREATE OR REPLACE MACRO dq_cusip_digit(cusip) AS (
+CREATE OR REPLACE MACRO cusip_digit(cusip) AS (
     (10 - list_sum(list_transform(
         list_transform(range(1, 9), lambda i: (
             CASE
