@@ -8,11 +8,15 @@
 --   warn_count   checks of severity warn that flagged a row.
 --   reasons      one line per failing or warning row: check, scope, residual against tolerance; the
 --                extraction checks (issue 12) count figures, not dollars, so theirs is the row's detail,
---                which names the class, measure, table and line ("class A-2 has no interest: ...").
+--                which names the class, measure, table and line ("class A-2 has no interest: ..."),
+--                in a fixed order (every column that tells rows apart is in the ORDER BY).
 CREATE OR REPLACE VIEW dq_filing_status AS
 WITH active_override AS (
     SELECT accession, check_name,
-           string_agg(coalesce(released_by, 'run ' || run_id, 'operator') || ': ' || reason, '; ') AS reason
+           string_agg(
+               coalesce(released_by, 'run ' || run_id, 'operator') || ': ' || reason, '; '
+               ORDER BY released_at, released_by, reason
+           ) AS reason
     FROM dq_override
     WHERE revoked_at IS NULL
     GROUP BY accession, check_name
@@ -41,7 +45,8 @@ SELECT accession,
                                   || ': residual ' || coalesce(CAST(round(residual, 6) AS VARCHAR), 'NULL')
                                   || ' > tolerance ' || coalesce(CAST(round(tolerance, 6) AS VARCHAR), 'NULL') END
                      || coalesce(' (released: ' || released_reason || ')', '')
-           END, '; ' ORDER BY severity, check_name, class, pool, measure) AS reasons,
+           END, '; ' ORDER BY severity, check_name, class, pool, measure, bucket, detail, residual
+       ) AS reasons,
        max(run_id) AS run_id,
        max(checked_at) AS checked_at
 FROM r
