@@ -46,6 +46,8 @@ test-fast: install
 
 lint: install
 	$(BIN)/python -m ruff check .
+	$(BIN)/python -m mypy
+	$(BIN)/sqlfluff lint sql
 
 bench: install
 	$(BIN)/edgar-etl bench --standard --json

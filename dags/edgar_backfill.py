@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pendulum
 from airflow.sdk import Param, dag, task
-from edgar_taskflow import fetch_to_load, settings
+from edgar_taskflow import discover_batches, fetch_to_load
 
 
 @dag(
@@ -36,13 +36,10 @@ def edgar_backfill():
     def discover(params=None) -> list[list[dict]]:
         from datetime import date
 
-        from etl import pipeline
-
         start = date.fromisoformat(params["start_date"]) if params.get("start_date") else None
         end = date.fromisoformat(params["end_date"]) if params.get("end_date") else None
         ciks = [int(c) for c in params.get("ciks") or []]
-        entries = pipeline.discover(settings(), start=start, end=end, ciks=ciks, limit=params.get("limit"))
-        return pipeline.plan_batches(entries, int(params["batch_size"]))
+        return discover_batches(int(params["batch_size"]), start=start, end=end, ciks=ciks, limit=params.get("limit"))
 
     fetch_to_load(discover())
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import dag, task
 from airflow.timetables.interval import CronDataIntervalTimetable
-from edgar_taskflow import fetch_to_load, settings
+from edgar_taskflow import discover_batches, fetch_to_load
 
 NY = "America/New_York"
 
@@ -31,11 +31,8 @@ NY = "America/New_York"
 def edgar_nightly():
     @task
     def discover(data_interval_start=None, params=None) -> list[list[dict]]:
-        from etl import pipeline
-
         day = pendulum.instance(data_interval_start).in_timezone(NY).date()
-        entries = pipeline.discover(settings(), day=day)
-        return pipeline.plan_batches(entries, int(params["batch_size"]))
+        return discover_batches(int(params["batch_size"]), day=day)
 
     fetch_to_load(discover())
 

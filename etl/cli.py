@@ -7,6 +7,7 @@ module owns the pipeline and warehouse commands and wires the rest in.
 from __future__ import annotations
 
 import argparse
+import getpass
 import importlib
 import json
 import sys
@@ -61,7 +62,26 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_run_commands(sub: argparse._SubParsersAction) -> None:
+def cmd_reprocess(args: argparse.Namespace) -> int:
+    """Re-parse from the raw store, re-validate and publish (after a parser fix)."""
+    from etl import pipeline
+
+    result = pipeline.reprocess(config.from_env(), args.accessions or None, run_id=args.run_id or "reprocess")
+    print(json.dumps(result, default=str, indent=2))
+    return 0
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    """Release quarantined filings into the facts, with the operator's reason."""
+    from etl import pipeline
+
+    result = pipeline.release(config.from_env(), args.accessions, args.reason, released_by=args.by,
+                              run_id=args.run_id or "release")
+    print(json.dumps(result, default=str, indent=2))
+    return 0
+
+
+def _add_run_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("nightly", help="fetch, parse, validate and load one EDGAR day (in-process)")
     p.add_argument("--date", type=date.fromisoformat, required=True, help="EDGAR filing date YYYY-MM-DD")
     p.add_argument("--batch-size", type=int, default=200)
@@ -78,6 +98,18 @@ def _add_run_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--run-id")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("reprocess", help="re-parse held filings from raw, re-validate, publish")
+    p.add_argument("accessions", nargs="*", help="accessions (default: every quarantined or failed filing)")
+    p.add_argument("--run-id")
+    p.set_defaults(func=cmd_reprocess)
+
+    p = sub.add_parser("release", help="release a quarantined filing into the facts, with a reason")
+    p.add_argument("accessions", nargs="+")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--by", default=getpass.getuser(), help="who releases (recorded)")
+    p.add_argument("--run-id")
+    p.set_defaults(func=cmd_release)
 
 
 def build_parser() -> argparse.ArgumentParser:

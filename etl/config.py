@@ -34,6 +34,7 @@ import ipaddress
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 SEC_BASE_URL = "https://www.sec.gov"
@@ -140,7 +141,7 @@ class Settings:
             return None
         return self.max_rps
 
-    def with_overrides(self, **kwargs: object) -> Settings:
+    def with_overrides(self, **kwargs: Any) -> Settings:
         return replace(self, **kwargs).validated()
 
     def validated(self) -> Settings:
@@ -196,7 +197,7 @@ def parse_ciks(value: str | None) -> frozenset[int]:
     return frozenset(out)
 
 
-def from_env(env: dict[str, str] | None = None, **overrides: object) -> Settings:
+def from_env(env: dict[str, str] | None = None, **overrides: Any) -> Settings:
     """Settings from the environment (or ``env``), then explicit overrides."""
     e = os.environ if env is None else env
     data_dir = Path(e.get("EDGAR_DATA_DIR", "data"))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 
-class FilingAdapter(logging.LoggerAdapter):
+class FilingAdapter(logging.LoggerAdapter[logging.Logger]):
     """Prefixes messages with the filing's identity and carries it as record attributes."""
 
     def process(self, msg: Any, kwargs: MutableMapping[str, Any]) -> tuple[Any, MutableMapping[str, Any]]:
@@ -67,7 +67,7 @@ class LogFileHandler(logging.handlers.RotatingFileHandler):
         super().__init__(path, maxBytes=10 * 2**20, backupCount=3, encoding="utf-8", delay=True)
         self.failed = False
 
-    def _open(self):  # noqa: ANN202 - logging's own signature
+    def _open(self) -> Any:  # logging's own signature
         Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
         return super()._open()
 

@@ -17,14 +17,18 @@ import os
 import re
 import time
 import traceback
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, is_dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict
 from datetime import date, datetime
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from etl.config import ConfigError, Settings
+from etl.contracts import DiscoveredFiling, FetchedFiling, FilingHeader, StagedRecord, StageSummary
 from etl.log import filing_logger
+
+if TYPE_CHECKING:
+    from etl.edgar.discovery import IndexEntry
+    from etl.edgar.sgml import Submission
 
 log = logging.getLogger("etl.pipeline")
 
@@ -41,16 +45,10 @@ def safe_run_id(run_id: str) -> str:
     return safe if safe.strip(".") else "run"
 
 
-def _as_dict(obj: Any) -> dict[str, Any]:
-    if isinstance(obj, dict):
-        return dict(obj)
-    if is_dataclass(obj):
-        return asdict(obj)
-    return dict(vars(obj))
-
-
-def _jsonable(d: dict[str, Any]) -> dict[str, Any]:
-    return json.loads(json.dumps(d, default=str))
+def _jsonable(d: object) -> dict[str, Any]:
+    """``d`` as JSON would carry it (dates and paths as text), as XCom and the staged files do."""
+    out: dict[str, Any] = json.loads(json.dumps(d, default=str))
+    return out
 
 
 # ------------------------------------------------------------------ a stage that failed
@@ -108,7 +106,7 @@ def discover(
     end: date | None = None,
     ciks: Sequence[int] | None = None,
     limit: int | None = None,
-) -> list[dict[str, Any]]:
+) -> list[DiscoveredFiling]:
     """ABS filings to process: one EDGAR day (nightly), a date range, or given CIKs (backfill)."""
     from etl.edgar import discovery
     from etl.edgar.client import EdgarClient
@@ -123,7 +121,8 @@ def discover(
         else:
             raise ValueError("discover needs a day, a start/end range, or CIKs")
         entries = discovery.filter_abs(client, entries)
-    out = sorted((_jsonable(_as_dict(e)) for e in entries), key=lambda e: (e["date_filed"], e["accession"]))
+    out = sorted((cast(DiscoveredFiling, _jsonable(asdict(e))) for e in entries),
+                 key=lambda e: (e["date_filed"], e["accession"]))
     seen: set[str] = set()
     unique = []
     for e in out:  # a filing listed under several filers appears once
@@ -134,58 +133,62 @@ def discover(
     return unique[:limit] if limit else unique
 
 
-def plan_batches(entries: Sequence[dict[str, Any]], batch_size: int = 200) -> list[list[dict[str, Any]]]:
+def plan_batches(entries: Sequence[DiscoveredFiling], batch_size: int = 200) -> list[list[DiscoveredFiling]]:
     """Split work into batches so Airflow maps over tens, not tens of thousands, of tasks."""
     size = max(1, batch_size)
     return [list(entries[i : i + size]) for i in range(0, len(entries), size)]
 
 
 # ------------------------------------------------------------------------------ fetch
-def fetch_batch(settings: Settings, entries: Sequence[dict[str, Any]], run_id: str) -> list[dict[str, Any]]:
+def fetch_batch(settings: Settings, entries: Sequence[DiscoveredFiling], run_id: str) -> list[FetchedFiling]:
     """Land each filing in the raw store (skipping those already held); never raises per filing."""
     from etl.edgar.client import EdgarBlocked, EdgarClient
     from etl.edgar.rawstore import RawStore, fetch_filing
 
     store = RawStore(settings)
-    results: list[dict[str, Any]] = []
+    results: list[FetchedFiling] = []
     with EdgarClient(settings) as client:
         blocked: str | None = None
         for entry in entries:
             flog = filing_logger(log, entry.get("cik"), entry.get("accession"))
-            rec = {**entry, "status": "fetched", "error_kind": None, "reason": None}
+            rec = cast(FetchedFiling, {**entry, "status": "fetched", "error_kind": None, "reason": None})
             if blocked:
-                rec.update(status="fetch_failed", error_kind="blocked", reason=blocked)
+                rec.update({"status": "fetch_failed", "error_kind": "blocked", "reason": blocked})
                 results.append(rec)
                 continue
             try:
-                res = _as_dict(fetch_filing(client, store, _entry_obj(entry)))
-                rec.update({k: str(v) if isinstance(v, Path) else v for k, v in res.items()})
+                res = fetch_filing(client, store, _entry_obj(entry))
+                rec.update({"cik": res.cik, "accession": res.accession, "path": str(res.path), "sha256": res.sha256,
+                            "size": res.size, "downloaded": res.downloaded})
                 rec["status"] = "fetched"
             except EdgarBlocked as exc:
                 # The SEC blocks an over-limit client for ~10 minutes: stop, record, do not retry.
                 blocked = f"EDGAR refused further requests: {exc}"
-                rec.update(status="fetch_failed", error_kind="blocked", reason=blocked)
+                rec.update({"status": "fetch_failed", "error_kind": "blocked", "reason": blocked})
                 flog.error("fetch stopped: %s", blocked)
             except Exception as exc:  # noqa: BLE001 - every failure is recorded with its reason
-                rec.update(status="fetch_failed", error_kind=type(exc).__name__, reason=str(exc)[:2000])
+                rec.update({"status": "fetch_failed", "error_kind": type(exc).__name__, "reason": str(exc)[:2000]})
                 flog.warning("fetch failed: %s: %s", type(exc).__name__, exc)
-            results.append(_jsonable(rec))
+            results.append(cast(FetchedFiling, _jsonable(rec)))
     return results
 
 
-def _entry_obj(entry: dict[str, Any]) -> Any:
+def _entry_obj(entry: DiscoveredFiling) -> IndexEntry:
     from etl.edgar.discovery import IndexEntry
 
     fields = IndexEntry.__dataclass_fields__
-    kwargs = {k: v for k, v in entry.items() if k in fields}
+    kwargs: dict[str, Any] = {k: v for k, v in entry.items() if k in fields}
     if "date_filed" in kwargs and isinstance(kwargs["date_filed"], str):
         kwargs["date_filed"] = date.fromisoformat(kwargs["date_filed"][:10])
     return IndexEntry(**kwargs)
 
 
 # ------------------------------------------------------------------------------ parse
-def parse_filing(settings: Settings, fetched: dict[str, Any]) -> dict[str, Any]:
-    """One staged record: the envelope header and the parsed report of a raw filing."""
+def parse_filing(settings: Settings, fetched: FetchedFiling) -> StagedRecord:
+    """One staged record: the envelope header and the parsed report of a raw filing.
+
+    The envelope is split once (``etl.edgar.sgml``) and the parser reads that same split.
+    """
     from etl.edgar.rawstore import RawStore
     from etl.edgar.sgml import parse_submission
     from etl.parse import parse_bytes
@@ -194,7 +197,7 @@ def parse_filing(settings: Settings, fetched: dict[str, Any]) -> dict[str, Any]:
     data = store.get(int(fetched["cik"]), fetched["accession"])
     sub = parse_submission(data)
     header = header_record(sub, fetched)
-    parsed = parse_bytes(data, path=str(store.path_for(int(fetched["cik"]), fetched["accession"])))
+    parsed = parse_bytes(data, path=str(store.path_for(int(fetched["cik"]), fetched["accession"])), submission=sub)
     # The filing's identity is the validated key it was fetched under, never what its (untrusted)
     # envelope claims: a header naming another accession would key the staged rows apart from
     # raw_filing/etl_status, and two such filings would collide and abort the whole stage.
@@ -210,31 +213,31 @@ def parse_filing(settings: Settings, fetched: dict[str, Any]) -> dict[str, Any]:
     return {"fetch": fetched, "header": header, "parsed": parsed}
 
 
-def header_record(sub: Any, fetched: dict[str, Any]) -> dict[str, Any]:
+def header_record(sub: Submission, fetched: FetchedFiling) -> FilingHeader:
     """The envelope facts kept in ``filing_header``."""
     h = sub.header
-    filers = list(getattr(h, "filers", []) or [])
-    main = next((f for f in filers if int(getattr(f, "cik", 0) or 0) == int(fetched["cik"])), filers[0] if filers else None)
+    filers = list(h.filers)
+    main = next((f for f in filers if int(f.cik or 0) == int(fetched["cik"])), filers[0] if filers else None)
     docs = [
         {"type": d.type, "sequence": d.sequence, "filename": d.filename, "description": d.description,
-         "binary": bool(getattr(d, "is_binary", False) or getattr(d, "binary", False))}
+         "binary": d.is_binary}
         for d in sub.documents
     ]
-    return _jsonable({
+    return cast(FilingHeader, _jsonable({
         "accession": fetched["accession"],
         "cik": int(fetched["cik"]),
-        "form_type": getattr(h, "form_type", None) or fetched.get("form_type"),
-        "period_of_report": getattr(h, "period_of_report", None),
-        "filed_date": getattr(h, "filed_date", None) or fetched.get("date_filed"),
-        "company_name": (getattr(main, "name", None) if main else None) or fetched.get("company"),
-        "sic": getattr(main, "sic", None) if main else None,
-        "file_number": getattr(main, "file_number", None) if main else None,
+        "form_type": h.form_type or fetched.get("form_type"),
+        "period_of_report": h.period_of_report,
+        "filed_date": h.filed_date or fetched.get("date_filed"),
+        "company_name": (main.name if main else None) or fetched.get("company"),
+        "sic": main.sic if main else None,
+        "file_number": main.file_number if main else None,
         "document_count": len(docs),
         "documents_json": json.dumps(docs),
-    })
+    }))
 
 
-def parse_batch(settings: Settings, fetched: Sequence[dict[str, Any]], run_id: str, batch: int = 0) -> str:
+def parse_batch(settings: Settings, fetched: Sequence[FetchedFiling], run_id: str, batch: int = 0) -> str:
     """Parse a batch of fetched filings into one staged JSON-lines file; returns its path."""
     out_dir = settings.staging_dir / safe_run_id(run_id)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -248,6 +251,7 @@ def parse_batch(settings: Settings, fetched: Sequence[dict[str, Any]], run_id: s
             if rec.get("status") != "fetched":
                 fh.write(json.dumps({"fetch": rec}) + "\n")
                 continue
+            out: StagedRecord
             try:
                 out = parse_filing(settings, rec)
                 perr = out["parsed"].get("error")
@@ -264,187 +268,75 @@ def parse_batch(settings: Settings, fetched: Sequence[dict[str, Any]], run_id: s
     return str(target)
 
 
-def iter_staged(paths: Iterable[str]) -> Iterable[dict[str, Any]]:
+def iter_staged(paths: Iterable[str]) -> Iterator[StagedRecord]:
     for p in paths:
         with open(p, encoding="utf-8") as fh:
             for line in fh:
                 if line.strip():
-                    yield json.loads(line)
+                    yield cast(StagedRecord, json.loads(line))
 
 
 # ---------------------------------------------------------------- stage (single writer)
-def stage(settings: Settings, staged_paths: Sequence[str], run_id: str) -> dict[str, Any]:
+STAGE_FLUSH = 500  # filings per set-wise write in ``stage``
+
+
+def stage(settings: Settings, staged_paths: Sequence[str], run_id: str) -> StageSummary:
     """Record manifests and replace staged rows of every filing of the run.
 
     Rows are buffered and written set-wise every ``STAGE_FLUSH`` filings, one transaction each,
     so the cost per filing stays flat however large the run, and memory stays bounded.
     """
-    from etl.warehouse import db
+    from etl.warehouse import db, state
 
     counts = {"fetched": 0, "fetch_failed": 0, "parsed": 0, "parse_failed": 0}
     accessions: set[str] = set()
     with db.writer(settings) as con:
-        _load_reference(con)
-        con.execute("BEGIN TRANSACTION")
-        try:
-            buf = _StageBuffer(con, run_id)
+        state.load_reference(con)
+        with state.transaction(con):
+            buf = state.StageWriter(con, run_id)
             for rec in iter_staged(staged_paths):
                 f = rec["fetch"]
-                acc, cik = f["accession"], int(f["cik"])
                 if f.get("status") != "fetched":
                     counts["fetch_failed"] += 1
-                    buf.add("fetch_log", (acc, run_id), (acc, cik, f.get("url") or f.get("filename"), run_id,
-                                                         f.get("error_kind"), f.get("reason")))
-                    buf.status(acc, cik, "fetch", "failed", f.get("reason"))
+                    buf.record_fetch_failed(f)
                     continue
                 counts["fetched"] += 1
-                buf.add("raw_filing", acc, (
-                    acc, cik, f.get("form_type"), f.get("company"), f.get("date_filed"), f.get("url"),
-                    f.get("path") or f.get("raw_path"), f.get("sha256"), f.get("size") or f.get("size_bytes") or 0))
+                buf.record_fetched(f)
                 if "parse_error" in rec:
                     counts["parse_failed"] += 1
-                    pe = rec["parse_error"]
-                    buf.error(acc, cik, "parse", pe["kind"], pe["reason"])
+                    buf.record_parse_failed(f, rec["parse_error"])
                     continue
-                h = rec["header"]
-                buf.add("filing_header", acc, (
-                    h["accession"], h["cik"], h["form_type"], h["period_of_report"], h["filed_date"],
-                    h["company_name"], h["sic"], h["file_number"], h["document_count"], h["documents_json"]))
-                parsed = rec["parsed"]
                 counts["parsed"] += 1
-                accessions.add(acc)
-                if parsed.get("kind") == "unknown" or parsed.get("error"):
-                    buf.status(acc, cik, "parse", "no_report", parsed.get("error") or "no report found")
-                else:
-                    buf.status(acc, cik, "parse", "parsed", None)
-                buf.parsed.append(parsed)
-                if len(buf.parsed) >= STAGE_FLUSH:
-                    buf.flush()
-                    # Commit every flush: DuckDB keeps an open transaction's rows in memory, so one
-                    # transaction for a 20k-filing backfill grew to GBs. A filing's rows always
-                    # commit together, and re-staging replaces them, so a crash mid-run is redone.
-                    con.execute("COMMIT")
-                    con.execute("BEGIN TRANSACTION")
+                accessions.add(f["accession"])
+                buf.record_parsed(f, rec["header"], rec["parsed"])
+                if buf.pending >= STAGE_FLUSH:
+                    buf.commit()
             buf.flush()
             counts["parsed"] -= len(buf.rejected)
             counts["parse_failed"] += len(buf.rejected)
             accessions -= set(buf.rejected)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-    return {"run_id": run_id, "accessions": sorted(accessions), **counts}
-
-
-STAGE_FLUSH = 500  # filings per set-wise write in ``stage``
-
-
-class _StageBuffer:
-    """Manifest, status and staged rows of ``stage``, written set-wise (one statement per table)."""
-
-    def __init__(self, con: Any, run_id: str) -> None:
-        self.con, self.run_id = con, run_id
-        self.rows: dict[str, dict[Any, tuple]] = {t: {} for t in
-                                                  ("fetch_log", "raw_filing", "filing_header", "pipeline_error",
-                                                   "etl_status")}
-        self.parsed: list[dict[str, Any]] = []
-        self.rejected: dict[str, str] = {}
-
-    def add(self, table: str, key: Any, row: tuple) -> None:
-        self.rows[table][key] = row  # the last row per key wins, as INSERT OR REPLACE one by one did
-
-    def status(self, acc: str, cik: int, stage_name: str, status: str, reason: str | None) -> None:
-        self.add("etl_status", acc, (acc, cik, stage_name, status, reason, self.run_id))
-
-    def error(self, acc: str, cik: int, stage_name: str, kind: str, reason: str) -> None:
-        self.add("pipeline_error", (acc, stage_name, self.run_id), (acc, cik, stage_name, self.run_id, kind, reason))
-        self.status(acc, cik, stage_name, "failed", f"{kind}: {reason}")
-
-    def flush(self) -> None:
-        from etl.warehouse import staging
-
-        if self.parsed:
-            rejected: dict[str, str] = {}
-            staging.replace_staged(self.con, self.parsed, rejected=rejected)
-            self.parsed = []
-            for acc, reason in rejected.items():  # one bad figure fails its filing, not the run
-                cik = self.rows["etl_status"][acc][1]
-                self.error(acc, cik, "stage", "out_of_range", reason)
-            self.rejected.update(rejected)
-        for table, rows in self.rows.items():
-            if rows:
-                _insert_or_replace(self.con, table, list(rows.values()))
-                rows.clear()
-
-
-_TABLE_TYPES: dict[str, dict[str, str]] = {}
-
-
-def _insert_or_replace(con: Any, table: str, rows: list[tuple]) -> None:
-    """INSERT OR REPLACE many rows (tuples in the table's column order) in one statement."""
-    import pandas as pd
-
-    from etl.warehouse import staging
-
-    if table not in _TABLE_TYPES:
-        _TABLE_TYPES[table] = dict(con.execute(
-            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
-            "AND table_schema = 'main' ORDER BY ordinal_position", [table]).fetchall())
-    types = _TABLE_TYPES[table]
-    staging.insert_frame(con, table, pd.DataFrame(rows, columns=list(types), dtype=object), types, or_replace=True)
-
-
-def _load_reference(con: Any) -> None:
-    """Reference data shipped with the project (servicing criteria of both eras)."""
-    try:
-        from etl.annual import load_criteria
-    except ImportError:
-        return
-    rows = [(c["framework"], c["code"], c.get("section"), c.get("description")) for c in load_criteria()]
-    con.execute("DELETE FROM ref_servicing_criterion")
-    if rows:
-        con.executemany("INSERT INTO ref_servicing_criterion VALUES (?, ?, ?, ?)", rows)
+    return StageSummary(run_id=run_id, accessions=sorted(accessions), fetched=counts["fetched"],
+                        fetch_failed=counts["fetch_failed"], parsed=counts["parsed"],
+                        parse_failed=counts["parse_failed"])
 
 
 # ------------------------------------------------------------- validate (single writer)
 def validate(settings: Settings, accessions: Sequence[str], run_id: str,
              as_of: datetime | None = None) -> dict[str, Any]:
-    """Run the data-quality suites on the run's filings; quarantine those with an error.
+    """Run the data-quality suites on the run's filings, and on the filings whose checks depend
+    on them; quarantine those with an error.
 
     ``as_of`` stamps the results (the run's logical time in Airflow), so re-running the same
     run writes identical rows.
     """
     from etl.quality import validate_many
-    from etl.warehouse import db
+    from etl.warehouse import db, state
 
     with db.writer(settings) as con:
-        accessions = _with_dependents(con, accessions)
-        check_rows = validate_many(con, list(accessions), run_id=run_id, data_dir=settings.data_dir,
-                                   checked_at=as_of)
-        con.execute("CREATE OR REPLACE TEMP TABLE _validated AS SELECT unnest(?::VARCHAR[]) AS accession",
-                    [list(accessions)])
-        status = dict(con.execute(
-            "SELECT accession, status FROM dq_filing_status WHERE accession IN (SELECT accession FROM _validated)"
-        ).fetchall())
-        con.execute("BEGIN TRANSACTION")
-        # set-wise: the quarantined get their reasons; the others pass on to the load
-        con.execute("""
-            UPDATE etl_status AS e SET stage = 'validate', status = 'quarantined', reason = left(CAST(d.reasons AS VARCHAR), 2000),
-                   run_id = ?
-            FROM dq_filing_status AS d
-            WHERE d.accession = e.accession AND d.status = 'fail' AND e.accession IN (SELECT accession FROM _validated)
-        """, [run_id])
-        con.execute("""
-            UPDATE etl_status AS e SET stage = 'validate', status = CASE d.status WHEN 'pass' THEN 'validated' ELSE 'warn' END,
-                   reason = NULL, run_id = ?
-            FROM dq_filing_status AS d
-            WHERE d.accession = e.accession AND d.status <> 'fail'
-              AND e.status IN ('parsed', 'quarantined', 'validated', 'loaded', 'warn')
-              AND e.accession IN (SELECT accession FROM _validated)
-        """, [run_id])
-        con.execute("COMMIT")
-        con.execute("DROP TABLE _validated")
-    summary = {"checked": len(status), "pass": 0, "warn": 0, "fail": 0}
+        scope = state.revalidation_scope(con, accessions)
+        check_rows = validate_many(con, scope, run_id=run_id, data_dir=settings.data_dir, checked_at=as_of)
+        status = state.record_verdicts(con, scope, run_id)
+    summary: dict[str, Any] = {"checked": len(status), "pass": 0, "warn": 0, "fail": 0}
     for st in status.values():
         summary[st] = summary.get(st, 0) + 1
     summary["check_rows"] = check_rows
@@ -452,50 +344,17 @@ def validate(settings: Settings, accessions: Sequence[str], run_id: str,
     return summary
 
 
-def _with_dependents(con: Any, accessions: Sequence[str]) -> list[str]:
-    """The batch plus the filings whose checks depend on it: a month arriving late changes the
-    continuity checks of the deal's following report, and any month changes the completeness
-    check of the deal's 10-Ks. Re-validating them keeps every verdict current."""
-    if not accessions:
-        return []
-    rows = con.execute("""
-        WITH batch AS (
-            SELECT r.accession, r.cik, r.distribution_date FROM stg_report AS r
-            WHERE r.accession IN (SELECT unnest(?::VARCHAR[]))
-        ),
-        following AS (  -- the next reported month of the same deal
-            SELECT DISTINCT n.accession FROM batch AS b
-            JOIN stg_report AS n ON n.cik = b.cik AND n.kind = 'distribution_report'
-             AND n.distribution_date = (SELECT min(x.distribution_date) FROM stg_report AS x
-                                        WHERE x.cik = b.cik AND x.kind = 'distribution_report'
-                                          AND x.distribution_date > b.distribution_date)
-        ),
-        annual AS (
-            SELECT DISTINCT a.accession FROM stg_annual_report AS a WHERE a.cik IN (SELECT cik FROM batch)
-        )
-        SELECT accession FROM batch UNION SELECT accession FROM following UNION SELECT accession FROM annual
-    """, [list(accessions)]).fetchall()
-    return sorted({r[0] for r in rows} | set(accessions))
-
-
 # -------------------------------------------------------------- publish (single writer)
 def publish(settings: Settings, run_id: str) -> dict[str, Any]:
     """Build dimensions, facts and marts into a fresh copy and swap it in for readers."""
-    from etl.warehouse import db
+    from etl.warehouse import db, state
 
     with db.writer(settings) as con:
-        con.execute("UPDATE etl_status SET stage = 'load', status = 'loaded', run_id = ? "
-                    "WHERE status IN ('validated', 'warn', 'released')", [run_id])
+        state.mark_loaded(con, run_id)
     path = db.publish(settings)
     con = db.reader(settings)
     try:
-        counts = dict(con.execute("""
-            SELECT 'filings', count(*) FROM dim_filing UNION ALL
-            SELECT 'deals', count(*) FROM dim_deal UNION ALL
-            SELECT 'class_rows', count(*) FROM fct_class_distribution UNION ALL
-            SELECT 'pool_rows', count(*) FROM fct_pool_period UNION ALL
-            SELECT 'quarantined', count(*) FROM dq_filing_status WHERE status = 'fail'
-        """).fetchall())
+        counts = state.published_counts(con)
     finally:
         con.close()
     return {"warehouse": str(path), **counts}
@@ -507,21 +366,12 @@ def reprocess(settings: Settings, accessions: Sequence[str] | None, run_id: str)
 
     With no accessions: every filing that is quarantined, or failed in parse or validate.
     """
-    from etl.warehouse import db
+    from etl.warehouse import db, state
 
     with db.writer(settings) as con:
-        if accessions:
-            wanted = list(accessions)
-        else:
-            wanted = [r[0] for r in con.execute(
-                "SELECT accession FROM etl_status WHERE status IN ('quarantined', 'failed', 'no_report') "
-                "AND stage IN ('parse', 'validate') ORDER BY accession").fetchall()]
-        rows = con.execute(
-            "SELECT accession, cik, form_type, company_name, date_filed, source_url, raw_path, sha256, size_bytes "
-            "FROM raw_filing WHERE accession IN (SELECT unnest(?::VARCHAR[]))", [wanted]).fetchall()
-    missing = sorted(set(wanted) - {r[0] for r in rows})
-    fetched = [{"accession": r[0], "cik": r[1], "form_type": r[2], "company": r[3], "date_filed": str(r[4]),
-                "url": r[5], "path": r[6], "sha256": r[7], "size": r[8], "status": "fetched"} for r in rows]
+        wanted = list(accessions) if accessions else state.reprocess_candidates(con)
+        fetched = state.held_filings(con, wanted)
+    missing = sorted(set(wanted) - {f["accession"] for f in fetched})
     if not fetched:
         return {"reprocessed": 0, "missing_from_raw": missing}
     with stage_of(settings, "parse"):
@@ -540,18 +390,14 @@ def release(settings: Settings, accessions: Sequence[str], reason: str, released
     """An operator lets quarantined filings into the facts. The release is recorded in dq_override
     (never deleted; revoking keeps the row) and the failed checks stay in dq_check_result."""
     from etl import quality
-    from etl.warehouse import db
+    from etl.warehouse import db, state
 
     with stage_of(settings, "release"), db.writer(settings) as con:
-        known = {r[0] for r in con.execute(
-            "SELECT accession FROM stg_report WHERE accession IN (SELECT unnest(?::VARCHAR[]))",
-            [list(accessions)]).fetchall()}
-        con.execute("BEGIN TRANSACTION")
-        for acc in sorted(known):
-            quality.release(con, acc, reason, released_by)
-            con.execute("UPDATE etl_status SET stage = 'validate', status = 'released', reason = ?, run_id = ? "
-                        "WHERE accession = ?", [reason, run_id, acc])
-        con.execute("COMMIT")
+        known = state.staged_reports(con, accessions)
+        with state.transaction(con):
+            for acc in sorted(known):
+                quality.release(con, acc, reason, released_by)
+                state.mark_released(con, acc, reason, run_id)
     with stage_of(settings, "publish"):
         pub = publish(settings, run_id)
     return {"released": sorted(known), "unknown": sorted(set(accessions) - known), "publish": pub}
@@ -560,10 +406,10 @@ def release(settings: Settings, accessions: Sequence[str], reason: str, released
 # ---------------------------------------------------------------- in-process runner
 def run(
     settings: Settings,
-    entries: Sequence[dict[str, Any]],
+    entries: Sequence[DiscoveredFiling],
     run_id: str,
     batch_size: int = 200,
-    progress: Any = None,
+    progress: Callable[[int], object] | None = None,
 ) -> dict[str, Any]:
     """The whole pipeline in one process, through the same functions the DAGs call."""
     timings: dict[str, float] = {}

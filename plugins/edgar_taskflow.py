@@ -86,3 +86,11 @@ def fetch_to_load(batches: Any) -> Any:
 def settings():
     """EDGAR/warehouse settings for a discover task (connection ``edgar_default`` + environment)."""
     return _settings()
+
+
+def discover_batches(batch_size: int, **where: Any) -> list[list[dict]]:
+    """What a DAG's discover task returns: ``etl.pipeline.discover(**where)`` (a day, a date range
+    or CIKs, a limit) in batches of ``batch_size`` for the mapped fetch tasks."""
+    from etl import pipeline
+
+    return pipeline.plan_batches(pipeline.discover(_settings(), **where), batch_size)

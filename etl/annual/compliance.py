@@ -11,6 +11,8 @@ not decide instead of guessing.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 from .parties import accountant_name, aliased_names, as_role_mentions, canonical_role, name_before
 from .textutil import (
@@ -159,7 +161,8 @@ _NONE_FOUND_RE = re.compile(
 _OPINION_TAIL_RE = re.compile(r"^\s*in\s+our\s+opinion|^\s*except\s+for\s+the\s+material", re.IGNORECASE)
 
 
-def noncompliance_passages(text: str, ref_finder) -> list[tuple[str, str, str | None]]:
+def noncompliance_passages(text: str, ref_finder: Callable[[str], list[tuple[str, str | None, int, int]]]
+                           ) -> list[tuple[str, str, str | None]]:
     """(criterion code, detail, sub-part) for each criterion cited as materially noncompliant.
 
     A passage starts at a paragraph that speaks of material noncompliance (and does not say
@@ -216,14 +219,14 @@ def _period(span: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-def insurance(text: str, default_party: str | None, fy_start: str | None, fy_end: str | None) -> list[dict]:
+def insurance(text: str, default_party: str | None, fy_start: str | None, fy_end: str | None) -> list[dict[str, Any]]:
     """Errors-and-omissions and fidelity-bond coverage stated in a management report.
 
     An amount without its own "from ... through ..." period covers the fiscal year (the
     assertion is "as of and for" the year). "... in the amount of $X and $Y, respectively"
     pairs amounts with the policy types in the order named.
     """
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     for sent in sentences(text):
         if not (_EO_RE.search(sent) or _FID_RE.search(sent)) or not MONEY_RE.search(sent):
             continue
@@ -242,14 +245,14 @@ def insurance(text: str, default_party: str | None, fy_start: str | None, fy_end
             continue
         for n, am in enumerate(amounts):
             before = [k for k in kinds if k[0] < am.start()]
-            kind = before[-1][1] if before else (kinds[0][1] if kinds else None)
-            if kind is None:
+            named = before[-1][1] if before else (kinds[0][1] if kinds else None)
+            if named is None:
                 continue
             span_end = amounts[n + 1].start() if n + 1 < len(amounts) else len(sent)
             start, end = _period(sent[am.end(): span_end])
-            rows.append(_coverage(kind, money_from_match(am), start or fy_start, end or fy_end, party))
+            rows.append(_coverage(named, money_from_match(am), start or fy_start, end or fy_end, party))
     return rows
 
 
-def _coverage(kind: str, amount, start: str | None, end: str | None, party: str | None) -> dict:
+def _coverage(kind: str, amount: Any, start: str | None, end: str | None, party: str | None) -> dict[str, Any]:
     return {"type": kind, "amount": amount, "start": start, "end": end, "party": party}

@@ -22,9 +22,9 @@ def fiscal_year_end(text: str) -> str | None:
         iso = parse_date(text[m.end(): m.end() + 40])
         if iso:
             return iso
-    m = re.search(r"CONFORMED\s+PERIOD\s+OF\s+REPORT:\s*(\d{4})(\d{2})(\d{2})", text[:20000])
-    if m:
-        return f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
+    hm = re.search(r"CONFORMED\s+PERIOD\s+OF\s+REPORT:\s*(\d{4})(\d{2})(\d{2})", text[:20000])
+    if hm:
+        return f"{hm.group(1)}-{hm.group(2)}-{hm.group(3)}"
     return None
 
 
@@ -174,9 +174,9 @@ def closing_date(text: str) -> str | None:
         d = DATE_RE.search(window)
         if d and date_from_match(d):
             return date_from_match(d)
-    m = re.search(r"\bclosed\s+on\s+", text[:300000], re.IGNORECASE)
-    if m:
-        return parse_date(text[m.end(): m.end() + 40])
+    cm = re.search(r"\bclosed\s+on\s+", text[:300000], re.IGNORECASE)
+    if cm:
+        return parse_date(text[cm.end(): cm.end() + 40])
     return None
 
 

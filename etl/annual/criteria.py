@@ -11,6 +11,7 @@ import copy
 import re
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import yaml
 
@@ -22,7 +23,7 @@ _REQUIRED = ("framework", "code", "section_code", "section", "title", "descripti
 
 
 @lru_cache(maxsize=1)
-def _load() -> tuple[dict, ...]:
+def _load() -> tuple[dict[str, Any], ...]:
     raw = yaml.safe_load(resources.files(__package__).joinpath("servicing_criteria.yaml").read_text("utf-8"))
     rows = []
     seen = set()
@@ -43,7 +44,7 @@ def _load() -> tuple[dict, ...]:
     return tuple(rows)
 
 
-def load_criteria(framework: str | None = None) -> list[dict]:
+def load_criteria(framework: str | None = None) -> list[dict[str, Any]]:
     """Every criterion (or one framework's), in framework order, as fresh dicts.
 
     Keys: framework, code, section_code, section, title, description, ordinal.
@@ -126,10 +127,10 @@ def reg_ab_refs(text: str) -> list[tuple[str, str | None, int, int]]:
     for m in REG_AB_REF_RE.finditer(text):
         if any(s <= m.start() < e for s, e in covered):
             continue
-        code = reg_ab_code(m.group("sec"), m.group("item"))
-        if code is None:
+        cited = reg_ab_code(m.group("sec"), m.group("item"))
+        if cited is None:
             continue
-        out.append((code, m.group("sub"), m.start(), m.end()))
+        out.append((cited, m.group("sub"), m.start(), m.end()))
     out.sort(key=lambda r: r[2])
     return out
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from .textutil import html_to_text, looks_like_html, normalize_newlines
 
@@ -41,12 +42,12 @@ def _tag(block: str, name: str) -> str:
     return m.group(1).strip() if m else ""
 
 
-def split_sgml(text: str, max_documents: int = 500) -> list[dict]:
+def split_sgml(text: str, max_documents: int = 500) -> list[dict[str, Any]]:
     """Documents of an EDGAR SGML submission as dicts (type, filename, description, text).
 
     Returns [] when ``text`` holds no ``<DOCUMENT>`` block.
     """
-    docs: list[dict] = []
+    docs: list[dict[str, Any]] = []
     pos = 0
     lower = text.lower()
     while len(docs) < max_documents:
@@ -184,7 +185,7 @@ def classify(sec: Section) -> str:
     return OTHER
 
 
-def build_sections(text: str, documents: list[dict] | None) -> list[Section]:
+def build_sections(text: str, documents: list[dict[str, Any]] | None) -> list[Section]:
     """Sections of a 10-K from its documents, its SGML envelope, or its exhibit headings."""
     if documents is None and re.search(r"<DOCUMENT>", text[:200000] if text else "", re.IGNORECASE):
         documents = split_sgml(text)

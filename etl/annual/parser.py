@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from . import compliance, cover, regab, usap
 from .criteria import FRAMEWORK_REG_AB, FRAMEWORK_USAP, criterion_codes
@@ -64,7 +64,7 @@ def _empty_report() -> dict[str, Any]:
     }
 
 
-def parse_annual(text: str, documents: list[dict] | None = None) -> dict:
+def parse_annual(text: str, documents: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Parse an ABS annual report (10-K) into the annual CLI/staging keys.
 
     ``text`` is the primary document or the whole SGML submission; ``documents`` optionally
@@ -94,7 +94,7 @@ def parse_annual(text: str, documents: list[dict] | None = None) -> dict:
     return out
 
 
-def _as_dict(doc: Any) -> dict | None:
+def _as_dict(doc: Any) -> dict[str, Any] | None:
     """A document as a dict: dicts as given, objects with ``type``/``text`` attributes
     (such as ``etl.edgar.sgml.Document``) read attribute by attribute."""
     if isinstance(doc, dict):
@@ -104,14 +104,13 @@ def _as_dict(doc: Any) -> dict | None:
     return None
 
 
-def _clean_documents(documents: Any, warnings: list[str]) -> list[dict] | None:
+def _clean_documents(documents: Any, warnings: list[str]) -> list[dict[str, Any]] | None:
     if documents is None:
         return None
     if not isinstance(documents, list):
         warnings.append("annual: documents is not a list; ignored")
         return None
-    docs = [_as_dict(d) for d in documents][:MAX_DOCUMENTS]
-    docs = [d for d in docs if d is not None]
+    docs = [d for d in [_as_dict(x) for x in documents][:MAX_DOCUMENTS] if d is not None]
     if len(docs) < len(documents):
         warnings.append("annual: some documents were neither dicts nor documents, or beyond the limit; ignored")
     budget = MAX_TEXT_CHARS
@@ -127,7 +126,7 @@ def _clean_documents(documents: Any, warnings: list[str]) -> list[dict] | None:
     return cleaned
 
 
-def _parse(text: str, documents: list[dict] | None, out: dict, warnings: list[str]) -> None:
+def _parse(text: str, documents: list[dict[str, Any]] | None, out: dict[str, Any], warnings: list[str]) -> None:
     sections: list[Section] = _guard(warnings, "splitting documents", lambda: build_sections(text, documents), [])
     body_parts = [s.text for s in sections if s.kind == BODY]
     body = "\n".join(body_parts) if body_parts else (sections[0].text if sections else "")
@@ -140,8 +139,8 @@ def _parse(text: str, documents: list[dict] | None, out: dict, warnings: list[st
     fy_end = report["fiscal_year_end"]
     fy_start = fiscal_year_start(fy_end)
 
-    index = _guard(warnings, "exhibit index", lambda: exhibit_index(body), {})
-    parties: list[dict] = out["parties"]
+    index: dict[str, tuple[str, str]] = _guard(warnings, "exhibit index", lambda: exhibit_index(body), {})
+    parties: list[dict[str, Any]] = out["parties"]
     _guard(warnings, "parties", lambda: _parties(body, sections, report, parties), None)
 
     reader = _RegAbReader if report["era"] == "reg_ab" else _UsapReader
@@ -162,7 +161,7 @@ def _parse(text: str, documents: list[dict] | None, out: dict, warnings: list[st
 
 # ----------------------------------------------------------------------------------- cover
 
-def _cover(body: str, sections: list[Section], report: dict, warnings: list[str]) -> None:
+def _cover(body: str, sections: list[Section], report: dict[str, Any], warnings: list[str]) -> None:
     report["fiscal_year_end"] = cover.fiscal_year_end(body)
     nums = cover.commission_file_numbers(body)
     report["commission_file_number"] = nums.get("issuing_entity") or nums.get("registrant") or nums.get("depositor")
@@ -226,7 +225,7 @@ def _hint(index: dict[str, tuple[str, str]], sec: Section) -> tuple[str, str] | 
 
 # ----------------------------------------------------------------------------------- parties
 
-def _parties(body: str, sections: list[Section], report: dict, parties: list[dict]) -> None:
+def _parties(body: str, sections: list[Section], report: dict[str, Any], parties: list[dict[str, Any]]) -> None:
     add_party(parties, report["depositor"], "depositor", "cover")
     if report["era"] == "reg_ab":
         issuing = cover.name_above(body, r"\(\s*Exact\s+name\s+of\s+issuing\s+entity")
@@ -241,29 +240,29 @@ def _parties(body: str, sections: list[Section], report: dict, parties: list[dic
                 add_party(parties, mention["name"], mention["role"], f"exhibit {s.exhibit}".strip())
 
 
-def _role_for(parties: list[dict], name: str | None, role: str | None) -> str:
+def _role_for(parties: list[dict[str, Any]], name: str | None, role: str | None) -> str:
     if role:
         return role
     if name:
         known = [p["role"] for p in parties if same_party(p["name"], name) and p["role"] in SERVICING_ROLES]
         if known:
-            return known[0]
+            return cast(str, known[0])
     return SERVICING_PARTICIPANT
 
 
-def _canonical_name(parties: list[dict], name: str | None) -> str | None:
+def _canonical_name(parties: list[dict[str, Any]], name: str | None) -> str | None:
     """The spelling already recorded for a party, so one party has one name across keys."""
     if not name:
         return name
     for p in parties:
         if same_party(p["name"], name):
-            return p["name"]
+            return cast(str, p["name"])
     return name
 
 
 # ----------------------------------------------------------------------------------- statements
 
-def _statements(sections: list[Section], index: dict, parties: list[dict], out: dict, warnings: list[str]) -> None:
+def _statements(sections: list[Section], index: dict[str, Any], parties: list[dict[str, Any]], out: dict[str, Any], warnings: list[str]) -> None:
     for s in sections:
         if s.kind != STATEMENT:
             continue
@@ -293,7 +292,7 @@ class _Finding:
 
     party: str
     role: str | None = None
-    exceptions: dict[str, dict] = field(default_factory=dict)  # criterion -> first exception found
+    exceptions: dict[str, dict[str, Any]] = field(default_factory=dict)  # criterion -> first exception found
     not_applicable: set[str] = field(default_factory=set)
     partial: dict[str, list[str]] = field(default_factory=dict)  # criterion -> sub-parts not applicable
     uncoded: str | None = None  # noncompliance reported without a criterion cited (USAP)
@@ -310,7 +309,7 @@ class _AssessmentReader:
     no_party_attestation: str  # warning texts, "{where}" the exhibit
     no_party_assessment: str
 
-    def __init__(self, sections: list[Section], index: dict[str, tuple[str, str]], parties: list[dict],
+    def __init__(self, sections: list[Section], index: dict[str, tuple[str, str]], parties: list[dict[str, Any]],
                  out: dict[str, Any], warnings: list[str], fy_start: str | None, fy_end: str | None) -> None:
         self.sections, self.index, self.parties, self.out = sections, index, parties, out
         self.warnings, self.fy_start, self.fy_end = warnings, fy_start, fy_end
@@ -320,7 +319,7 @@ class _AssessmentReader:
     def criteria(self) -> list[str]:
         raise NotImplementedError
 
-    def exceptions_in(self, text: str) -> list[dict]:
+    def exceptions_in(self, text: str) -> list[dict[str, Any]]:
         raise NotImplementedError
 
     def where(self, s: Section) -> str:
@@ -436,7 +435,7 @@ class _UsapReader(_AssessmentReader):
             self.warnings.append(f"annual: appendix lists standards not in the USAP dimension: {extra}")
         return codes
 
-    def exceptions_in(self, text: str) -> list[dict]:
+    def exceptions_in(self, text: str) -> list[dict[str, Any]]:
         return usap.exceptions_in(text)
 
     def unassessed(self, name: str, role: str | None) -> _Finding:
@@ -467,7 +466,7 @@ class _RegAbReader(_AssessmentReader):
     def criteria(self) -> list[str]:
         return criterion_codes(FRAMEWORK_REG_AB)
 
-    def exceptions_in(self, text: str) -> list[dict]:
+    def exceptions_in(self, text: str) -> list[dict[str, Any]]:
         return regab.exceptions_in(text)
 
     def where(self, s: Section) -> str:
@@ -501,7 +500,7 @@ class _RegAbReader(_AssessmentReader):
 
 
 def _insurance(warnings: list[str], text: str, party: str | None, fy_start: str | None,
-               fy_end: str | None) -> list[dict]:
+               fy_end: str | None) -> list[dict[str, Any]]:
     """Coverage rows of one report; a failure here must not cost the report's assessments."""
     try:
         return compliance.insurance(text, party, fy_start, fy_end)

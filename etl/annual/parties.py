@@ -10,6 +10,7 @@ keeps the work linear on large filings (no open-ended backtracking over capitali
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from .textutil import squash
 
@@ -143,7 +144,7 @@ _AS_ROLE_RE = re.compile(
 )
 
 
-def as_role_mentions(text: str, limit: int = 2000) -> list[dict]:
+def as_role_mentions(text: str, limit: int = 2000) -> list[dict[str, Any]]:
     """Every "NAME, as ROLE" in ``text``: [{"name", "role", "pos"}]."""
     out = []
     for m in _AS_ROLE_RE.finditer(text):
@@ -161,7 +162,7 @@ _ALIAS_RE = re.compile(
 )
 
 
-def aliased_names(text: str, limit: int = 50) -> list[dict]:
+def aliased_names(text: str, limit: int = 50) -> list[dict[str, Any]]:
     """ "NAME (the "Company")" definitions: [{"name", "alias", "role", "pos"}] in order."""
     out = []
     for m in _ALIAS_RE.finditer(text):
@@ -199,7 +200,7 @@ def accountant_name(text: str) -> str | None:
     return None
 
 
-def add_party(parties: list[dict], name: str | None, role: str | None, source: str = "") -> None:
+def add_party(parties: list[dict[str, Any]], name: str | None, role: str | None, source: str = "") -> None:
     """Append a party unless the same (name, role) is already there (names compared by key)."""
     if not name or not role:
         return

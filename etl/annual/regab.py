@@ -10,10 +10,17 @@ of noncompliance. This module reads both presentations.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from .compliance import noncompliance_passages
 from .criteria import FRAMEWORK_REG_AB, criterion_codes, reg_ab_refs
 from .textutil import parse_sample, sentences
+
+
+def _nearest(cols: list[tuple[int, str]], at: int) -> tuple[int, str]:
+    """The column heading whose middle is nearest position ``at``."""
+    return min(cols, key=lambda c: abs((c[0] + len(c[1]) // 2) - at))
+
 
 _NA_WORDS = re.compile(
     r"not\s+applicable|inapplicable|\bn/a\b|not\s+performed|does\s+not\s+perform|excluding\s+(?:servicing\s+)?criteri"
@@ -132,7 +139,7 @@ def _fixed_width_applicability(text: str) -> tuple[set[str], set[str]]:
         block_start = line_start
         for line in body[block_start:stop].split("\n"):
             for x in re.finditer(r"(?<!\S)[Xx✓](?!\S)", line):
-                col = min(cols, key=lambda c, x=x: abs((c[0] + len(c[1]) // 2) - x.start()))
+                col = _nearest(cols, x.start())
                 (na if _label_is_na(col[1].lower()) else ok).add(code)
     return na - ok, ok
 
@@ -155,7 +162,7 @@ def applicability(text: str) -> tuple[set[str], dict[str, list[str]]]:
     return na, partial
 
 
-def exceptions_in(text: str) -> list[dict]:
+def exceptions_in(text: str) -> list[dict[str, Any]]:
     """Criteria the report names as materially noncompliant, with detail and sample counts."""
     out = []
     for code, detail, sub in noncompliance_passages(text, ref_finder_excluding_na):

@@ -10,6 +10,7 @@ assessed, otherwise the dimension's list is used.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from .compliance import noncompliance_passages
 from .criteria import FRAMEWORK_USAP, USAP_REF_RE, criterion_codes, usap_refs
@@ -25,7 +26,7 @@ _SECTION_RE = re.compile(r"^[ \t]*(?P<roman>VIII|VII|VI|IV|V|III|II|I|IX|X)\.[ \
 _ITEM_RE = re.compile(r"^[ \t]*(?P<num>\d{1,2})\.[ \t]+\S", re.MULTILINE)
 
 
-def parse_appendix(text: str) -> list[dict]:
+def parse_appendix(text: str) -> list[dict[str, Any]]:
     """The USAP standards listed in the filing's appendix: [{"code", "section", "text"}] in order.
 
     Returns [] when the filing carries no such appendix.
@@ -39,11 +40,11 @@ def parse_appendix(text: str) -> list[dict]:
     if stop_at:
         body = body[: m.end() - m.start() + stop_at.start()]
     sections = list(_SECTION_RE.finditer(body))
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
     for i, s in enumerate(sections):
         end = sections[i + 1].start() if i + 1 < len(sections) else len(body)
         chunk = body[s.end(): end]
-        items = []
+        items: list[re.Match[str]] = []
         for it in _ITEM_RE.finditer(chunk):  # standards are numbered 1, 2, 3 ...: a restart ends the list
             if int(it.group("num")) != len(items) + 1:
                 break
@@ -61,7 +62,7 @@ def parse_appendix(text: str) -> list[dict]:
 def usap_ref_spans(text: str) -> list[tuple[str, str | None, int, int]]:
     """USAP citations with positions, in the shape ``noncompliance_passages`` expects."""
     known = set(criterion_codes(FRAMEWORK_USAP))
-    out = []
+    out: list[tuple[str, str | None, int, int]] = []
     for m in USAP_REF_RE.finditer(text):
         code = f"{m.group('sec')}.{int(m.group('num'))}"
         if code in known:
@@ -69,7 +70,7 @@ def usap_ref_spans(text: str) -> list[tuple[str, str | None, int, int]]:
     return out
 
 
-def exceptions_in(text: str) -> list[dict]:
+def exceptions_in(text: str) -> list[dict[str, Any]]:
     """Materially noncompliant standards a report cites: [{"criterion", "detail", sample...}]."""
     out = []
     for code, detail, _sub in noncompliance_passages(text, usap_ref_spans):

@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import quote, urlsplit
 
 import requests
@@ -141,7 +141,8 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     if re.fullmatch(r"[0-9]+(\.[0-9]+)?", value):
         return float(value)
     try:
-        when = email.utils.parsedate_to_datetime(value)
+        # None for some malformed dates on older Pythons, whatever the stubs say
+        when = cast("datetime | None", email.utils.parsedate_to_datetime(value))
     except (TypeError, ValueError, IndexError):
         return None
     if when is None:

@@ -309,9 +309,9 @@ def _tokens(text: str) -> list[tuple[str, str, str]]:
                 end = matches[i + 1].start() if i + 1 < len(matches) else len(line)
                 out.append(("kv", m.group(1), line[m.end() : end].strip()))
             continue
-        m = _LABEL_RE.match(line)
-        if m:
-            out.append(("kv", m.group(1), line[m.end() :].strip()))
+        lm = _LABEL_RE.match(line)
+        if lm:
+            out.append(("kv", lm.group(1), line[lm.end() :].strip()))
             continue
         g = _GENERIC_LINE_RE.match(line)
         if g:

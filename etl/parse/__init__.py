@@ -1,9 +1,9 @@
 """Distribution-report parser: every figure of every section, in any trustee's layout,
 with where it was printed.
 
-Public API: ``parse_path(path)`` and ``parse_bytes(data, path)``, both returning the dict
-described in docs/CONTRACTS.md. Neither raises on bad input: an unreadable document comes
-back with ``kind`` "unknown" and an ``error`` saying why.
+Public API: ``parse_path(path)`` and ``parse_bytes(data, path, submission=None)``, both returning
+the dict described in docs/CONTRACTS.md (``etl.contracts.ParsedReport``). Neither raises on bad
+input: an unreadable document comes back with ``kind`` "unknown" and an ``error`` saying why.
 """
 
 from __future__ import annotations
@@ -11,7 +11,10 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
+from typing import Any, cast
 
+from etl.contracts import ParsedReport
+from etl.edgar.sgml import Submission
 from etl.parse.locate import Document, Located, find_report_documents
 from etl.parse.report import (
     ACCRUAL_RE,
@@ -32,7 +35,7 @@ _TAG_RE = re.compile(r"<[^>]{0,2000}>")
 _TRUST_LINE_RE = re.compile(r"^[^\n]{0,100}\bTRUST\b[^\n]{0,60}$", re.I | re.M)
 
 
-def _empty(path: str) -> dict:
+def _empty(path: str) -> ParsedReport:
     return {
         "path": path, "kind": "unknown", "form_type": None, "cik": None, "accession": None,
         "filed_date": None, "deal_name": None, "document": None, "distribution_date": None,
@@ -42,7 +45,7 @@ def _empty(path: str) -> dict:
     }
 
 
-def parse_path(path: str | Path) -> dict:
+def parse_path(path: str | Path) -> ParsedReport:
     """Parse the file at ``path`` (a submission or a bare report); never raises."""
     p = str(path)
     try:
@@ -54,18 +57,22 @@ def parse_path(path: str | Path) -> dict:
     return parse_bytes(data, p)
 
 
-def parse_bytes(data: bytes, path: str = "") -> dict:
-    """Parse one filing or document given as bytes; never raises."""
+def parse_bytes(data: bytes, path: str = "", submission: Submission | None = None) -> ParsedReport:
+    """Parse one filing or document given as bytes; never raises.
+
+    ``submission``: the envelope of ``data`` already split (``etl.edgar.sgml.parse_submission``),
+    so that a caller that needs the envelope too splits it once; split here when not given.
+    """
     out = _empty(path)
     try:
-        _parse(data, path, out)
+        _parse(data, path, out, submission)
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop a batch
         out["kind"] = "unknown"
         out["error"] = f"parser failure: {type(exc).__name__}: {exc}"
     return out
 
 
-def _header_facts(loc: Located, out: dict) -> None:
+def _header_facts(loc: Located, out: ParsedReport) -> None:
     h = loc.header
     out["form_type"] = h.get("form_type")
     out["accession"] = h.get("accession")
@@ -77,7 +84,7 @@ def _header_facts(loc: Located, out: dict) -> None:
         out["deal_name"] = abs_filers[0].get("name")
 
 
-def _rows(doc: Document, warnings: list[str]) -> list:
+def _rows(doc: Document, warnings: list[str]) -> list[Any]:
     if doc.is_html:
         from etl.parse.html_tables import rows_from_html
 
@@ -102,8 +109,8 @@ def _score(b: Builder) -> int:
     return with_values * 20 + mapped
 
 
-def _parse(data: bytes, path: str, out: dict) -> None:
-    loc = find_report_documents(data, path)
+def _parse(data: bytes, path: str, out: ParsedReport, submission: Submission | None) -> None:
+    loc = find_report_documents(data, path, submission)
     out["warnings"].extend(loc.warnings)
     if loc.error:
         out["error"] = loc.error
@@ -153,7 +160,7 @@ def _parse(data: bytes, path: str, out: dict) -> None:
         out["error"] = "no distribution report found: no class, pool or deal figures were recognised"
 
 
-def _dates(text: str, out: dict) -> None:
+def _dates(text: str, out: ParsedReport) -> None:
     from etl.parse.dates import parse_date
 
     head = text[:400_000]
@@ -171,14 +178,11 @@ def _dates(text: str, out: dict) -> None:
         out["accrual_end"] = parse_date(m.group("e"))
 
 
-def _annual(loc: Located, out: dict) -> None:
-    """10-K: the annual parser (another stage's module) reads the body when installed."""
+def _annual(loc: Located, out: ParsedReport) -> None:
+    """10-K: the annual parser (``etl.annual``) reads the body."""
+    from etl.annual import parse_annual  # on the first 10-K: reading 10-Ds alone does not import it
+
     out["document"] = loc.documents[0].filename if loc.documents else None
-    try:
-        from etl.annual import parse_annual  # type: ignore[attr-defined]
-    except ImportError:
-        out["warnings"].append("annual report: etl.annual.parse_annual is not installed; body not parsed")
-        return
     try:
         extra = parse_annual(loc.all_text)
     except Exception as exc:  # noqa: BLE001 - the annual parser's failure is reported, not raised
@@ -192,4 +196,4 @@ def _annual(loc: Located, out: dict) -> None:
                 out["warnings"].extend(v)
                 continue
             if v is not None or k not in out:
-                out[k] = v
+                cast(dict[str, Any], out)[k] = v

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 from etl.parse import parse_path
 
@@ -29,7 +29,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     stream = out or sys.stdout
     failed = 0
     for path in args.paths:
-        result = parse_path(path)
+        result: dict[str, Any] = dict(parse_path(path))
         if getattr(args, "no_fields", False):
             result.pop("fields", None)
         if result.get("error"):

@@ -3,8 +3,8 @@
 
 Decoding and size limits live here so that nothing downstream sees bytes: a binary file,
 undecodable bytes or a 50 MB document come back as a warning or an error, never a crash.
-When ``etl.edgar.sgml`` is installed its envelope parser is used; the minimal splitter
-below is the fallback so that this package works on its own.
+The envelope is split by ``etl.edgar.sgml`` (the pipeline's one envelope parser), or handed
+over already split by it.
 """
 
 from __future__ import annotations
@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import Any
+
+from etl.edgar.sgml import Submission, parse_submission
 
 # Only this much of one document is scanned: real reports are well under it, and it bounds
 # time and memory on a pathological input.
@@ -19,9 +22,6 @@ MAX_DOC_BYTES = 4 * 1024 * 1024
 # Whole submissions larger than this are cut before splitting (the report is near the top).
 MAX_SUBMISSION_BYTES = 64 * 1024 * 1024
 
-_DOC_RE = re.compile(rb"<DOCUMENT>(.*?)(?:</DOCUMENT>|\Z)", re.S | re.I)
-_TAG_RE = re.compile(rb"^<(TYPE|SEQUENCE|FILENAME|DESCRIPTION)>([^\r\n<]*)", re.M | re.I)
-_TEXT_RE = re.compile(rb"<TEXT>(.*?)(?:</TEXT>|\Z)", re.S | re.I)
 _HTML_RE = re.compile(r"<(?:html|body|tr|td|th|div|p|br|font|pre|span)\b[^>]*>", re.I)
 _UUENCODE_RE = re.compile(rb"^begin \d{3} ", re.M)
 # Control bytes that text documents do not contain (tab, LF, FF and CR are fine). Deleted in
@@ -64,7 +64,7 @@ class Document:
 class Located:
     """What the envelope said and which documents may hold the report, best first."""
 
-    header: dict = field(default_factory=dict)
+    header: dict[str, Any] = field(default_factory=dict)
     documents: list[Document] = field(default_factory=list)
     all_text: str = ""
     warnings: list[str] = field(default_factory=list)
@@ -107,10 +107,10 @@ def _cap(data: bytes, limit: int, what: str, warnings: list[str]) -> bytes:
     return data
 
 
-def parse_header(text: str) -> dict:
+def parse_header(text: str) -> dict[str, Any]:
     """Accession, form, filing date and filers from an SEC header (also when line breaks
     were collapsed, as on stored copies of the page)."""
-    out: dict = {}
+    out: dict[str, Any] = {}
     for key, rx in _HDR.items():
         m = rx.search(text)
         if m:
@@ -125,22 +125,6 @@ def parse_header(text: str) -> dict:
                        "sic": int(sic) if sic else None})
     out["filers"] = filers
     return out
-
-
-def _sgml_documents(data: bytes, warnings: list[str]) -> tuple[dict, list[Document]]:
-    """Minimal envelope split; used only when etl.edgar.sgml is not available."""
-    first = data.find(b"<DOCUMENT>")
-    header_text = decode(data[: first if first >= 0 else 0][:200_000], [])
-    header = parse_header(header_text)
-    docs: list[Document] = []
-    for m in _DOC_RE.finditer(data):
-        body = m.group(1)
-        tags = {k.upper().decode(): v.strip().decode("latin-1") for k, v in _TAG_RE.findall(body[:4000])}
-        tm = _TEXT_RE.search(body)
-        raw = tm.group(1) if tm else body
-        docs.append(_make_doc(tags.get("TYPE", ""), tags.get("SEQUENCE"), tags.get("FILENAME", ""),
-                              tags.get("DESCRIPTION", ""), raw, warnings))
-    return header, docs
 
 
 def _make_doc(dtype: str, seq: str | int | None, filename: str, desc: str, raw: bytes | str,
@@ -165,51 +149,29 @@ def _make_doc(dtype: str, seq: str | int | None, filename: str, desc: str, raw: 
                     bool(_HTML_RE.search(text[:20000])))
 
 
-def _from_edgar_sgml(data: bytes, warnings: list[str]) -> tuple[dict, list[Document]] | None:
-    """Use the project's envelope parser when another stage has installed it."""
-    try:
-        from etl.edgar.sgml import parse_submission  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    try:
-        sub = parse_submission(data)
-    except Exception as exc:  # noqa: BLE001 - a broken envelope falls back to our splitter
-        warnings.append(f"etl.edgar.sgml could not read the envelope ({exc}); used the fallback splitter")
-        return None
+def _from_submission(sub: Submission, oversized: bool, warnings: list[str]) -> tuple[dict[str, Any], list[Document]]:
+    """Header facts and the text documents of a split envelope.
+
+    A submission split from more than ``MAX_SUBMISSION_BYTES`` keeps only the documents that
+    start within that many characters, as reading no more than its first bytes would.
+    """
     h = sub.header
-    header: dict = {
-        "accession": getattr(h, "accession", None),
-        "form_type": getattr(h, "form_type", None),
-        "filed_date": _iso_or_none(getattr(h, "filed_date", None)),
-        "filers": [
-            {"name": getattr(f, "name", None), "cik": _int_or_none(getattr(f, "cik", None)),
-             "sic": _int_or_none(getattr(f, "sic_code", getattr(f, "sic", None)))}
-            for f in (getattr(h, "filers", None) or [])
-        ],
+    header: dict[str, Any] = {
+        "accession": h.accession,
+        "form_type": h.form_type,
+        "filed_date": h.filed_date.isoformat() if h.filed_date else None,
+        "filers": [{"name": f.name, "cik": f.cik, "sic": f.sic_code} for f in h.filers],
     }
-    docs = [
-        _make_doc(getattr(d, "type", "") or "", getattr(d, "sequence", None), getattr(d, "filename", "") or "",
-                  getattr(d, "description", "") or "", getattr(d, "text", "") or "", warnings)
-        for d in sub.documents
-        if not getattr(d, "is_binary", False)
-    ]
+    docs: list[Document] = []
+    scanned = 0
+    for d in sub.documents:
+        if oversized and scanned >= MAX_SUBMISSION_BYTES:
+            break
+        scanned += len(d.text)
+        if not d.is_binary:
+            docs.append(_make_doc(d.type or "", d.sequence, d.filename or "", d.description or "", d.text,
+                                  warnings))
     return header, docs
-
-
-def _iso_or_none(v: object) -> str | None:
-    if v is None:
-        return None
-    if hasattr(v, "isoformat"):
-        return v.isoformat()  # type: ignore[no-any-return]
-    s = str(v)
-    return f"{s[:4]}-{s[4:6]}-{s[6:]}" if re.fullmatch(r"\d{8}", s) else s
-
-
-def _int_or_none(v: object) -> int | None:
-    try:
-        return int(v)  # type: ignore[call-overload, no-any-return]
-    except (TypeError, ValueError):
-        return None
 
 
 def _rank(doc: Document, form: str) -> int:
@@ -226,20 +188,26 @@ def _rank(doc: Document, form: str) -> int:
     return 20
 
 
-def find_report_documents(data: bytes, path: str = "") -> Located:
-    """Decode ``data`` and list the documents that may hold the report, best first."""
+def find_report_documents(data: bytes, path: str = "", submission: Submission | None = None) -> Located:
+    """Decode ``data`` and list the documents that may hold the report, best first.
+
+    ``submission`` is ``etl.edgar.sgml.parse_submission(data)`` when the caller has split the
+    envelope already; it is split here otherwise. Input without an envelope is read as one document.
+    """
     loc = Located()
     if not data or not data.strip():
         loc.error = "empty input"
         return loc
+    oversized = len(data) > MAX_SUBMISSION_BYTES
     data = _cap(data, MAX_SUBMISSION_BYTES, "input", loc.warnings)
     has_envelope = b"<DOCUMENT>" in data[:2_000_000] or b"<SEC-DOCUMENT>" in data[:10000]
     if not has_envelope and looks_binary(data):
         loc.error = "binary input (not a text or HTML document)"
         return loc
     if has_envelope:
-        got = _from_edgar_sgml(data, loc.warnings) or _sgml_documents(data, loc.warnings)
-        loc.header, docs = got
+        if submission is None:
+            submission, oversized = parse_submission(data), False
+        loc.header, docs = _from_submission(submission, oversized, loc.warnings)
         if not docs:
             binary = b"<PDF>" in data or b"\nbegin 6" in data or b"\nbegin 7" in data
             loc.error = ("only binary documents in the submission (uuencoded or PDF), no text or HTML"

@@ -9,11 +9,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``validate``, ``dq`` and ``docs`` subcommands."""
     p = sub.add_parser("validate", help="parse report files and run the data-quality checks on them",
                        description="Parse each file (etl.parse.parse_path) and check the DOMAIN.md identities. "
@@ -56,7 +57,7 @@ def cmd_validate(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from etl.quality import validate_parsed
 
     out = out or sys.stdout
-    parsed = []
+    parsed: list[Mapping[str, Any]] = []
     for path in args.paths:
         try:
             parsed.append(parse_path(path))

@@ -172,7 +172,7 @@ class GxSession:
         The docs are a view of results already recorded in ``dq_check_result``: a site that cannot
         be written (disk full, a file in the way) is logged and does not fail the validation.
         """
-        if self.docs_dir is None or self._ctx is None:
+        if self.docs_dir is None or self.results_dir is None or self._ctx is None:
             return None
         from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 

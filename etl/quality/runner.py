@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -141,7 +141,7 @@ def _validate(con: duckdb.DuckDBPyConnection, accessions: Iterable[str], run_id:
             del frame
             _collect_results(con, suite, flagged, run_id, checked_at)
         _write(con)
-        count += con.execute("SELECT count(*) FROM _dq_out").fetchone()[0]
+        count += (con.execute("SELECT count(*) FROM _dq_out").fetchone() or (0,))[0]
         if collect:
             cur = con.execute("SELECT * FROM _dq_out")
             names = [d[0] for d in cur.description]
@@ -229,7 +229,7 @@ def _filing_verdict(checks: list[dict[str, Any]], parse_error: Any) -> str:
     return "pass"
 
 
-def validate_parsed(parsed: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def validate_parsed(parsed: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Validate parser output without a warehouse (``edgar-etl validate``): one result per parsed dict.
 
     Builds a throw-away in-memory DuckDB with the macros, raw, staging and quality layers, stages the

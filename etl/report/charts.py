@@ -41,7 +41,7 @@ class Series:
 
 def _nice_step(span: float, target_ticks: int = 5) -> float:
     raw = span / max(1, target_ticks)
-    mag = 10 ** math.floor(math.log10(raw))
+    mag: float = 10 ** math.floor(math.log10(raw))
     for mult in (1, 2, 2.5, 5, 10):
         if raw <= mult * mag:
             return mult * mag

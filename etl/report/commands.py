@@ -45,7 +45,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("report", help="write a deal's performance and data-quality report as one HTML file")
     p.add_argument("--cik", type=int, required=True, help="the deal's (trust's) CIK")
     p.add_argument("--out", required=True, help="HTML file to write")

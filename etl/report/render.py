@@ -79,7 +79,7 @@ def _num(v: Any) -> float | None:
         return None
 
 
-def _natural_key(name: str) -> tuple:
+def _natural_key(name: str) -> tuple[Any, ...]:
     """Class names in reading order: 1-A2 before 1-A10, M-2 before M-10."""
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name))
 
@@ -229,7 +229,7 @@ def _class_series(data: DealData, key: str) -> tuple[list[Series], list[str]]:
     return series, skipped
 
 
-def _class_key(data: DealData, name: str) -> tuple:
+def _class_key(data: DealData, name: str) -> tuple[Any, ...]:
     """Printed order first; classes without one after, in natural order."""
     seq = data.class_order.get(name)
     return (seq is None, seq if seq is not None else 0, _natural_key(name))

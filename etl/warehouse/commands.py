@@ -1,4 +1,5 @@
-"""Warehouse commands: ad-hoc SQL, an interactive shell, filing status, re-validation, release.
+"""Warehouse commands: ad-hoc SQL, an interactive shell, filing status (re-validation and release,
+which run the pipeline, are ``etl/cli.py``'s).
 
 Analyst sessions open the *published* warehouse read-only with external access switched off and
 the configuration locked, so a query can neither write the warehouse nor ATTACH/COPY elsewhere;
@@ -10,11 +11,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
-import getpass
 import sys
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import duckdb
 
@@ -62,7 +62,7 @@ def render(columns: list[str], rows: list[tuple[Any, ...]], max_rows: int | None
     numeric = [all(isinstance(r[i], int | float | Decimal) and not isinstance(r[i], bool)
                    for r in shown if r[i] is not None) for i in range(len(columns))]
     cells = [[_fmt(v, columns[i]) for i, v in enumerate(r)] for r in shown]
-    text = tabulate(cells, headers=columns, tablefmt="psql", disable_numparse=True,
+    text: str = tabulate(cells, headers=columns, tablefmt="psql", disable_numparse=True,
                     colalign=["right" if n else "left" for n in numeric] if columns else None)
     if max_rows is not None and len(rows) > max_rows:
         text += f"\n({len(rows)} rows, {max_rows} shown)"
@@ -74,7 +74,8 @@ def render(columns: list[str], rows: list[tuple[Any, ...]], max_rows: int | None
 def cmd_sql(args: argparse.Namespace) -> int:
     con = open_readonly(Path(args.warehouse) if args.warehouse else None)
     try:
-        rel = con.sql(args.query)
+        # None for a statement that returns no rows (the stubs say otherwise)
+        rel = cast("duckdb.DuckDBPyRelation | None", con.sql(args.query))
     except duckdb.Error as exc:
         print(f"edgar-etl sql: {exc}", file=sys.stderr)
         return 1
@@ -179,31 +180,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_reprocess(args: argparse.Namespace) -> int:
-    """Re-parse from the raw store, re-validate and publish (after a parser fix)."""
-    import json
-
-    from etl import pipeline
-
-    settings = config.from_env()
-    result = pipeline.reprocess(settings, args.accessions or None, run_id=args.run_id or "reprocess")
-    print(json.dumps(result, default=str, indent=2))
-    return 0
-
-
-def cmd_release(args: argparse.Namespace) -> int:
-    """Release quarantined filings into the facts, with the operator's reason."""
-    import json
-
-    from etl import pipeline
-
-    result = pipeline.release(config.from_env(), args.accessions, args.reason, released_by=args.by,
-                              run_id=args.run_id or "release")
-    print(json.dumps(result, default=str, indent=2))
-    return 0
-
-
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("sql", help="run a query on the warehouse (read-only) and print a table")
     p.add_argument("query")
     p.add_argument("--csv", nargs="?", const="-", help="write CSV to FILE (default: stdout)")
@@ -220,15 +197,3 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--warehouse")
     p.add_argument("-v", "--verbose", action="store_true")
     p.set_defaults(func=cmd_status)
-
-    p = sub.add_parser("reprocess", help="re-parse held filings from raw, re-validate, publish")
-    p.add_argument("accessions", nargs="*", help="accessions (default: every quarantined or failed filing)")
-    p.add_argument("--run-id")
-    p.set_defaults(func=cmd_reprocess)
-
-    p = sub.add_parser("release", help="release a quarantined filing into the facts, with a reason")
-    p.add_argument("accessions", nargs="+")
-    p.add_argument("--reason", required=True)
-    p.add_argument("--by", default=getpass.getuser(), help="who releases (recorded)")
-    p.add_argument("--run-id")
-    p.set_defaults(func=cmd_release)

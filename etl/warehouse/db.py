@@ -143,6 +143,6 @@ def table_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     for t in tables:
         # sum (not xor) of row hashes, so duplicated rows change the checksum too
         n, h = con.execute(
-            f'SELECT count(*), coalesce(sum(hash(t::VARCHAR)::HUGEINT), 0) FROM "{t}" AS t').fetchone()
+            f'SELECT count(*), coalesce(sum(hash(t::VARCHAR)::HUGEINT), 0) FROM "{t}" AS t').fetchone() or (0, 0)
         out[t] = hashlib.sha256(f"{n}:{h}".encode()).hexdigest()[:16]
     return out

@@ -86,6 +86,17 @@ def apply(con: duckdb.DuckDBPyConnection, layers: tuple[str, ...] = LAYERS) -> l
     return applied
 
 
+def apply_model(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Create the one model ``name`` (of any layer) on ``con``."""
+    model = next((m for m in load_models() if m.name == name), None)
+    if model is None:
+        raise KeyError(f"no model {name} in {SQL_DIR}")
+    try:
+        con.execute(model.sql)
+    except duckdb.Error as exc:
+        raise RuntimeError(f"applying sql/{model.layer}/{model.path.name}: {exc}") from exc
+
+
 def rebuild_derived(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Rebuild every derived layer (quality views, dimensions, facts, marts, views)."""
     return apply(con, tuple(layer for layer in LAYERS if layer not in STATE_LAYERS))

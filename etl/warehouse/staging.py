@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import duckdb
@@ -36,7 +36,7 @@ STAGED_TABLES: tuple[str, ...] = (
 _KEY_COLUMNS = {"accession", "class", "seq", "cusip", "notional", "residual", "pool", "is_total"}
 
 
-def accession_of(parsed: dict[str, Any]) -> str:
+def accession_of(parsed: Mapping[str, Any]) -> str:
     """The filing's accession, or a stable stand-in for a loose file with no envelope."""
     acc = parsed.get("accession")
     if acc:
@@ -66,7 +66,7 @@ def _measures(table: str) -> list[str]:
     return [c for c in _columns(table) if c not in _KEY_COLUMNS]
 
 
-def _rows_report(p: dict[str, Any], acc: str) -> list[dict[str, Any]]:
+def _rows_report(p: Mapping[str, Any], acc: str) -> list[dict[str, Any]]:
     return [
         {
             "accession": acc,
@@ -91,7 +91,7 @@ def _rows_report(p: dict[str, Any], acc: str) -> list[dict[str, Any]]:
     ]
 
 
-def _rows_classes(p: dict[str, Any], acc: str) -> list[dict[str, Any]]:
+def _rows_classes(p: Mapping[str, Any], acc: str) -> list[dict[str, Any]]:
     measures = _measures("stg_class_period")
     rows, seen = [], set()
     for i, c in enumerate(p.get("classes") or []):
@@ -106,7 +106,7 @@ def _rows_classes(p: dict[str, Any], acc: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _rows_class_totals(p: dict[str, Any], acc: str) -> list[dict[str, Any]]:
+def _rows_class_totals(p: Mapping[str, Any], acc: str) -> list[dict[str, Any]]:
     # a section printing a subtotal and a total of one measure ("Total Class A Notes", then "Total
     # Notes") keeps the one covering the most rows, the first of equals: the subtotal covers a subset
     rows: dict[tuple[str, str], dict[str, Any]] = {}
@@ -122,7 +122,7 @@ def _rows_class_totals(p: dict[str, Any], acc: str) -> list[dict[str, Any]]:
     return list(rows.values())
 
 
-def _rows_pools(p: dict[str, Any], acc: str) -> list[dict[str, Any]]:
+def _rows_pools(p: Mapping[str, Any], acc: str) -> list[dict[str, Any]]:
     measures = _measures("stg_pool_period")
     rows, seen = [], set()
     for pool in p.get("pools") or []:
@@ -136,13 +136,13 @@ def _rows_pools(p: dict[str, Any], acc: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _rows_deal(p: dict[str, Any], acc: str) -> list[dict[str, Any]]:
+def _rows_deal(p: Mapping[str, Any], acc: str) -> list[dict[str, Any]]:
     deal = p.get("deal") or {}
     return [{"accession": acc, "measure": k, "value": v, "raw": None}
             for k, v in sorted(deal.items()) if isinstance(v, int | float) or v is None]
 
 
-def _rows_delinquency(p: dict[str, Any], acc: str) -> list[dict[str, Any]]:
+def _rows_delinquency(p: Mapping[str, Any], acc: str) -> list[dict[str, Any]]:
     rows, seen = [], set()
     for d in p.get("delinquencies") or []:
         key = (str(d.get("pool") or "Total"), d.get("bucket"))
@@ -161,7 +161,7 @@ def _num(v: Any) -> float | None:
     return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
 
 
-def _rows_fields(p: dict[str, Any], acc: str) -> list[dict[str, Any]]:
+def _rows_fields(p: Mapping[str, Any], acc: str) -> list[dict[str, Any]]:
     rows = []
     for i, f in enumerate(p.get("fields") or []):
         rows.append({"accession": acc, "seq": i, "document": f.get("document"), "section": f.get("section"),
@@ -178,7 +178,7 @@ _TOTAL_PREFIX = re.compile(r"^\s*totals?\b[\s:.-]*", re.I)
 _FIGURE = re.compile(r"^\(?-?\$?\(?[\d,]*\.?\d+\)?%?\)?$")
 
 
-def _tables(p: dict[str, Any]) -> list[dict[str, Any]]:
+def _tables(p: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The parser's ``tables`` entries that name a table number (absent in older parses: [])."""
     out, seen = [], set()
     for t in p.get("tables") or []:
@@ -192,7 +192,7 @@ def _tables(p: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _class_pool_tables(p: dict[str, Any]) -> set[int]:
+def _class_pool_tables(p: Mapping[str, Any]) -> set[int]:
     """Tables whose fields are class- or pool-scoped, or that the parser's ``tables`` calls so."""
     nos = {f.get("table") for f in p.get("fields") or [] if f.get("scope") in _ENTITY_SCOPES}
     nos |= {t["table"] for t in _tables(p) if t.get("kind") in ("class", "pool")}
@@ -219,7 +219,7 @@ def _figure_value(raw: Any) -> float | None:
     return -value if text.startswith(("(", "-")) else value
 
 
-def _rows_tables(p: dict[str, Any], acc: str) -> list[dict[str, Any]]:
+def _rows_tables(p: Mapping[str, Any], acc: str) -> list[dict[str, Any]]:
     rows = []
     for t in _tables(p):
         columns = [c for c in t.get("columns") or [] if isinstance(c, dict)]
@@ -239,7 +239,7 @@ def _rows_tables(p: dict[str, Any], acc: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _rows_unread(p: dict[str, Any], acc: str) -> list[dict[str, Any]]:
+def _rows_unread(p: Mapping[str, Any], acc: str) -> list[dict[str, Any]]:
     """Figures in class and pool tables that no measure claimed, from the fields and ``tables[].unread``."""
     tables = _class_pool_tables(p)
     rows: list[dict[str, Any]] = []
@@ -273,7 +273,7 @@ def _rows_unread(p: dict[str, Any], acc: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _rows_annual(p: dict[str, Any], acc: str) -> dict[str, list[dict[str, Any]]]:
+def _rows_annual(p: Mapping[str, Any], acc: str) -> dict[str, list[dict[str, Any]]]:
     ar = p.get("annual_report")
     if not ar:
         return {}
@@ -310,7 +310,7 @@ def _rows_annual(p: dict[str, Any], acc: str) -> dict[str, list[dict[str, Any]]]
     return out
 
 
-def to_rows(parsed: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+def to_rows(parsed: Iterable[Mapping[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """Staged rows of every table for ``parsed`` filings."""
     out: dict[str, list[dict[str, Any]]] = {t: [] for t in STAGED_TABLES}
     for p in parsed:
@@ -329,7 +329,7 @@ def to_rows(parsed: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]
     return out
 
 
-def to_frames(parsed: Iterable[dict[str, Any]]) -> dict[str, pd.DataFrame]:
+def to_frames(parsed: Iterable[Mapping[str, Any]]) -> dict[str, pd.DataFrame]:
     """Like ``to_rows`` but as DataFrames with exactly the staged tables' columns."""
     frames = {}
     for table, rows in to_rows(parsed).items():
@@ -344,7 +344,7 @@ _INT_LIMITS = {"TINYINT": 2**7, "SMALLINT": 2**15, "INTEGER": 2**31, "BIGINT": 2
 def _limit(kind: str) -> int | None:
     m = _DECIMAL.fullmatch(kind)
     if m:
-        return 10 ** (int(m[1]) - int(m[2]))
+        return int(10 ** (int(m[1]) - int(m[2])))
     return _INT_LIMITS.get(kind)
 
 
@@ -381,7 +381,7 @@ class StagingError(ValueError):
     """Parsed figures that cannot be stored; the message names the filing, table and column."""
 
 
-def replace_staged(con: duckdb.DuckDBPyConnection, parsed: list[dict[str, Any]],
+def replace_staged(con: duckdb.DuckDBPyConnection, parsed: Sequence[Mapping[str, Any]],
                    rejected: dict[str, str] | None = None) -> int:
     """Replace the staged rows of these filings; the caller owns the transaction.
 
@@ -439,17 +439,23 @@ _TYPES: dict[str, dict[str, str]] = {}
 
 
 def _types() -> dict[str, dict[str, str]]:
+    """Column -> declared type, in column order, of every state table (``sql/raw``, ``sql/staging``)."""
     if not _TYPES:
         con = duckdb.connect()
         schema.apply(con, ("macros", "raw", "staging"))
-        for t in STAGED_TABLES:
-            _TYPES[t] = dict(con.execute(
-                "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?", [t]
-            ).fetchall())
+        for t, col, kind in con.execute(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position").fetchall():
+            _TYPES.setdefault(t, {})[col] = kind
         con.close()
     return _TYPES
 
 
-def dumps(parsed: dict[str, Any]) -> str:
+def column_types(table: str) -> dict[str, str]:
+    """Column -> declared type, in column order, of a state table."""
+    return _types()[table]
+
+
+def dumps(parsed: Mapping[str, Any]) -> str:
     """The parsed dict as one JSON line (dates already strings in the contract)."""
     return json.dumps(parsed, default=str, separators=(",", ":"))
