@@ -228,7 +228,7 @@ _PERIOD_HEADS_RE = re.compile(
 _PERIOD_HEAD_RE = re.compile(
     r"(?:Initial|Original|Beginning|Ending|End|Prior|Previous|Current)"
     r"(?: of (?:the )?(?:Collection |Monthly |Interest )?(?:Period|Month))?")
-_ITEM_MARK_RE = re.compile(r"^\((?:[ivx]{1,5}|[a-z]|\d{1,2})\)$")
+_ITEM_MARK_RE = re.compile(r"^\((?:[ivx]{1,5}|[a-z]|\d{1,2})\)$|^\{\d{1,3}\}$")
 # a number after these words is a unit or a reference ("per $1,000", "item 1"), not a figure
 _REFERENCE_WORDS = frozenset({"per", "item", "items", "clause", "section", "paragraph"})
 # "$1,000 Face Amount", "$1,000 Original Principal": the unit a column is printed in
@@ -251,6 +251,12 @@ def tokenize_stream_text(text: str, line_no: int) -> list[Tok]:
     # issuance lines run together ("$257,200,000 Class A-1 0.12399% Asset Backed Notes due
     # March 15, 2022 $337,500,000 Class A-2 ..."): each one a text cell of its own
     issue = [(m.start(), m.end()) for m in _STREAM_NOTE_DESC_RE.finditer(text)] if "$" in text else []
+    if "%" in text:  # "3.35% Exchange Note": a note named with its coupon
+        taken = list(issue)
+        for m in _STREAM_NAMED_NOTE_RE.finditer(text):
+            if cls.named_note(m.group(0)) and not any(a < m.end() and m.start() < b for a, b in taken):
+                issue.append((m.start(), m.end()))
+        issue.sort()
     if issue:
         return _with_issuance_cells(text, line_no, issue)
     for w, s in words:
@@ -399,6 +405,9 @@ _STREAM_NOTE_DESC_RE = re.compile(
     r"|\$\s?\d{1,3}(?:,\d{3})+(?:\.\d{2})?\s+(?:\d{1,2}\.\d{1,6}\s?%\s+|[A-Z][A-Za-z-]{2,15}\s?\+\s?\d{1,2}\.\d{1,6}\s?%\s+)"
     r"(?:[\w\-]+\s+){0,5}?(?:Notes?|Certificates?|Bonds?),\s+Class\s+[A-Z0-9][\w\-]{0,5}\b"
 )
+
+
+_STREAM_NAMED_NOTE_RE = re.compile(r"(?<!\S)\d{1,2}\.\d{1,6}\s?%\s+(?:[A-Z][\w-]*\s+){1,3}?(?:Notes?|Certificates?|Bonds?)(?=\s|$)")
 
 
 def _with_issuance_cells(text: str, line_no: int, spans: list[tuple[int, int]]) -> list[Tok]:
