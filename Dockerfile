@@ -44,13 +44,12 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
         --constraint "https://raw.githubusercontent.com/apache/airflow/constraints-${AIRFLOW_VERSION}/constraints-${PYTHON_VERSION}.txt" \
     && rm /tmp/requirements.txt
 
-# The project itself. Editable, because the code finds sql/, expectations/, dags/ beside etl/.
+# The project itself, as a regular (non-editable) install: its SQL models and expectation suites
+# are package data (etl/sql, etl/expectations). The DAGs and the plugin are Airflow's folders.
 COPY --chown=airflow:0 etl ./etl
-COPY --chown=airflow:0 sql ./sql
-COPY --chown=airflow:0 expectations ./expectations
 COPY --chown=airflow:0 dags ./dags
 COPY --chown=airflow:0 plugins ./plugins
-RUN pip install --no-deps -e . \
+RUN pip install --no-deps . \
     && python -c "import etl.config, etl.warehouse.schema as s; assert s.load_models(), 'no SQL models'"
 
 WORKDIR /opt/airflow

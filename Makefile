@@ -9,7 +9,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: install lock lock-upgrade demo test test-fast lint bench clean mirror sql shell
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml devtools/pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	@$(BIN)/python -m pip install -q --upgrade pip uv
 	# The exact versions of requirements.lock (what the tests ran with), then the project itself
@@ -17,7 +17,9 @@ $(STAMP): pyproject.toml requirements.lock
 	# compiled once here: PYTHONDONTWRITEBYTECODE (below) would otherwise make every Airflow task,
 	# worker and test process recompile Airflow, GX and pandas from source (seconds each).
 	$(BIN)/uv pip install --python $(BIN)/python -q --compile-bytecode -r requirements.lock
-	$(BIN)/uv pip install --python $(BIN)/python -q --compile-bytecode --no-deps -e .
+	# the product (etl) and, apart from it, its dev tooling (devtools/: synthetic corpus, benchmark,
+	# local EDGAR mirror, demo), both editable
+	$(BIN)/uv pip install --python $(BIN)/python -q --compile-bytecode --no-deps -e . -e ./devtools
 	@touch $@
 
 install: $(STAMP)
@@ -32,7 +34,7 @@ lock-upgrade:
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -q --upgrade -o requirements.lock
 
 demo: install
-	$(BIN)/python -m etl.demo
+	$(BIN)/python -m devtools.demo
 
 test: install
 	$(BIN)/python -m ruff check .
@@ -47,7 +49,7 @@ test-fast: install
 lint: install
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m mypy
-	$(BIN)/sqlfluff lint sql
+	$(BIN)/sqlfluff lint etl/sql
 
 bench: install
 	$(BIN)/edgar-etl bench --standard --json

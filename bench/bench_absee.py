@@ -59,7 +59,7 @@ def main() -> None:
         return
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 3
-    from etl.absee.synth import write_ex102
+    from devtools.synth.absee import write_ex102
 
     with tempfile.TemporaryDirectory(prefix="bench-absee-") as tmp:
         path = os.path.join(tmp, "autoloan-ex102.xml")

@@ -163,8 +163,8 @@ def _free_loopback_port() -> int:
 def _peer_corpus(work: Path) -> Path:
     from datetime import date
 
-    from etl.bench.corpus import synth_fingerprint
-    from etl.synth import generate
+    from devtools.bench.corpus import synth_fingerprint
+    from devtools.synth import generate
 
     target = work / f"corpus-g{synth_fingerprint()}"
     if not (target / ".complete").is_file():
@@ -175,8 +175,8 @@ def _peer_corpus(work: Path) -> Path:
 
 
 def main_compare(args: argparse.Namespace) -> dict[str, Any]:
-    from etl.bench import peer
-    from etl.bench.corpus import work_root
+    from devtools.bench import peer
+    from devtools.bench.corpus import work_root
 
     info = ensure_peer_venv(args.reinstall)
     work = work_root() / "peer"
@@ -230,7 +230,7 @@ def main_compare(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _store(result: dict[str, Any]) -> None:
-    from etl.bench.report import write_readme
+    from devtools.bench.report import write_readme
 
     path = ROOT / "bench" / "results.json"
     results = json.loads(path.read_text()) if path.is_file() else {}

@@ -101,8 +101,8 @@ def _tree_digest(root: Path) -> str:
 
 
 def scenario_demo(work: Path) -> dict[str, Any]:
+    from devtools.mirror.server import serve_mirror
     from etl import pipeline
-    from etl.edgar.mirror import serve_mirror
 
     data = work / "demo-data"
     shutil.rmtree(data, ignore_errors=True)
@@ -116,9 +116,9 @@ def scenario_demo(work: Path) -> dict[str, Any]:
 
 
 def scenario_synth(work: Path, filings: int = 1000) -> dict[str, Any]:
+    from devtools.mirror.server import serve_mirror
+    from devtools.synth import generate, plan_corpus
     from etl import pipeline
-    from etl.edgar.mirror import serve_mirror
-    from etl.synth import generate, plan_corpus
     from etl.warehouse import db
 
     mirror, data = work / f"synth{filings}-mirror", work / f"synth{filings}-data"

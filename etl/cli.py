@@ -12,6 +12,7 @@ import importlib
 import json
 import sys
 from datetime import UTC, date, datetime
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -20,14 +21,14 @@ from etl.config import ConfigError
 from etl.progress import progress_bar
 
 AREA_COMMANDS = (
-    "etl.edgar.commands",
     "etl.parse.commands",
     "etl.quality.commands",
-    "etl.synth.commands",
-    "etl.bench.commands",
     "etl.report.commands",
     "etl.warehouse.commands",
 )
+# Commands other installed packages add (``devtools``: synth, bench, mirror): each entry point of
+# this group is a ``register(sub)`` function. A product install without them simply lacks them.
+COMMAND_ENTRY_POINTS = "edgar_etl.commands"
 
 
 def _run_id(prefix: str) -> str:
@@ -118,13 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     _add_run_commands(sub)
     for mod_name in AREA_COMMANDS:
-        try:
-            mod = importlib.import_module(mod_name)
-        except ModuleNotFoundError as exc:
-            if exc.name and mod_name.startswith(exc.name):
-                continue  # an area not installed in this build
-            raise
-        mod.register(sub)
+        importlib.import_module(mod_name).register(sub)
+    for ep in sorted(entry_points(group=COMMAND_ENTRY_POINTS), key=lambda e: e.name):
+        ep.load()(sub)
     return parser
 
 

@@ -54,7 +54,7 @@ class ParsedReport(TypedDict):
     """What the parser read from one filing (``etl.parse.parse_bytes``); see docs/CONTRACTS.md.
 
     Figures are open dicts (one key per measure read). A 10-K (``kind`` "annual_report") adds the
-    keys of ``etl.annual.parse_annual``.
+    keys of ``etl.parse.annual.parse_annual``.
     """
 
     path: str

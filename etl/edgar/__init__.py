@@ -5,5 +5,5 @@
 - ``discovery``: daily/quarterly indexes, submissions JSON, the ABS filter;
 - ``rawstore``: the write-once landing zone of full submissions;
 - ``sgml``: the full-submission envelope (header facts, documents);
-- ``mirror`` / ``commands``: a local EDGAR over HTTP, with fault injection, for tests and demos.
+- the local EDGAR mirror for tests and demos lives in ``devtools.mirror`` (dev tooling).
 """

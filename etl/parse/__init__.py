@@ -15,8 +15,7 @@ from typing import Any, cast
 
 from etl.contracts import ParsedReport
 from etl.edgar.sgml import Submission
-from etl.parse.locate import Document, Located, find_report_documents
-from etl.parse.report import (
+from etl.parse.assemble import (
     ACCRUAL_RE,
     CLASS_KEYS,
     DIST_DATE_RE,
@@ -25,6 +24,7 @@ from etl.parse.report import (
     Builder,
     assemble,
 )
+from etl.parse.locate import Document, Located, find_report_documents
 
 __all__ = ["parse_bytes", "parse_path"]
 
@@ -179,8 +179,8 @@ def _dates(text: str, out: ParsedReport) -> None:
 
 
 def _annual(loc: Located, out: ParsedReport) -> None:
-    """10-K: the annual parser (``etl.annual``) reads the body."""
-    from etl.annual import parse_annual  # on the first 10-K: reading 10-Ds alone does not import it
+    """10-K: the annual parser (``etl.parse.annual``) reads the body."""
+    from etl.parse.annual import parse_annual  # on the first 10-K: reading 10-Ds alone does not import it
 
     out["document"] = loc.documents[0].filename if loc.documents else None
     try:

@@ -1,6 +1,6 @@
 """Validate staged filings: residual views -> Great Expectations suites -> ``dq_check_result``.
 
-The arithmetic of every identity lives in SQL (``sql/quality/dq_*.sql``), so analysts can query the
+The arithmetic of every identity lives in SQL (``etl/sql/quality/dq_*.sql``), so analysts can query the
 same residuals the pipeline judged; GX decides pass/fail from those rows, one DataFrame per suite for
 the whole batch of filings, and renders Data Docs. A filing with a failed ``error`` check is
 quarantined by ``dq_filing_status`` until a re-validation passes or an operator releases it.
@@ -21,7 +21,7 @@ import pandas as pd
 from etl.quality.gx_runner import ROW_ID, GxSession
 from etl.quality.suites import Suite, SuiteError, checks_by_name, load_suites
 
-#: Columns every dq_ view returns, in order (the contract between sql/quality and this module).
+#: Columns every dq_ view returns, in order (the contract between etl/sql/quality and this module).
 VIEW_COLUMNS: tuple[str, ...] = (
     "accession", "check_name", "severity", "scope", "class", "pool", "bucket", "section", "measure",
     "observed", "expected", "residual", "tolerance", "abs_residual", "applicable", "detail",
@@ -157,7 +157,7 @@ def validate_staged(con: duckdb.DuckDBPyConnection, accessions: Iterable[str], r
     """Check the staged rows of ``accessions``, record the outcome in ``dq_check_result``, return the rows.
 
     ``con`` must hold the staged tables (plus the deal's earlier reports for the cross-period checks)
-    and the quality layer of ``sql/``. The filings' previous results are replaced, so re-running is
+    and the quality layer of ``etl/sql/``. The filings' previous results are replaced, so re-running is
     idempotent. With ``data_dir``, Great Expectations' Data Docs are rebuilt in ``data_dir/dq_docs``.
     """
     return _validate(con, accessions, run_id, data_dir, checked_at, CHUNK_FILINGS, collect=True)[1]

@@ -1,4 +1,4 @@
-"""The expectation suites in ``expectations/``: which views feed each suite and which check each expectation bounds.
+"""The expectation suites in ``etl/expectations/``: which views feed each suite and which check each expectation bounds.
 
 Suites are reviewed JSON files (Great Expectations' own suite format), one per staged table and
 severity (``stg_class_period.error``, ``cross_period.warn``...). Each expectation names its check and
@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
+EXPECTATIONS_DIR = Path(__file__).resolve().parents[1] / "expectations"
 
 SEVERITIES = ("error", "warn")
 #: Great Expectations' own severity for each of ours, so Data Docs show the same split.

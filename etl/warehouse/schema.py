@@ -1,4 +1,4 @@
-"""Apply the SQL models in ``sql/`` to a DuckDB connection, layer by layer, idempotently.
+"""Apply the SQL models in ``etl/sql/`` to a DuckDB connection, layer by layer, idempotently.
 
 Each file creates the object it is named after. Layers run in a fixed order; inside a layer a
 file may name what it needs with ``-- depends_on: a, b`` and is applied after those.
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
+SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
 
 #: Order of the layers. "state" layers hold data the loader writes; the rest are rebuilt.
 LAYERS: tuple[str, ...] = (
@@ -44,7 +44,7 @@ def _sorted_layer(models: list[Model]) -> list[Model]:
         if m.name in done:
             return
         if m.name in stack:
-            raise ValueError(f"dependency cycle in sql/{m.layer}: {' -> '.join(stack + (m.name,))}")
+            raise ValueError(f"dependency cycle in etl/sql/{m.layer}: {' -> '.join(stack + (m.name,))}")
         for dep in m.depends_on:
             if dep in by_name:
                 visit(by_name[dep], stack + (m.name,))
@@ -81,7 +81,7 @@ def apply(con: duckdb.DuckDBPyConnection, layers: tuple[str, ...] = LAYERS) -> l
             try:
                 con.execute(model.sql)
             except duckdb.Error as exc:
-                raise RuntimeError(f"applying sql/{model.layer}/{model.path.name}: {exc}") from exc
+                raise RuntimeError(f"applying etl/sql/{model.layer}/{model.path.name}: {exc}") from exc
             applied.append(model.name)
     return applied
 
@@ -94,7 +94,7 @@ def apply_model(con: duckdb.DuckDBPyConnection, name: str) -> None:
     try:
         con.execute(model.sql)
     except duckdb.Error as exc:
-        raise RuntimeError(f"applying sql/{model.layer}/{model.path.name}: {exc}") from exc
+        raise RuntimeError(f"applying etl/sql/{model.layer}/{model.path.name}: {exc}") from exc
 
 
 def rebuild_derived(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -439,7 +439,7 @@ _TYPES: dict[str, dict[str, str]] = {}
 
 
 def _types() -> dict[str, dict[str, str]]:
-    """Column -> declared type, in column order, of every state table (``sql/raw``, ``sql/staging``)."""
+    """Column -> declared type, in column order, of every state table (``etl/sql/raw``, ``etl/sql/staging``)."""
     if not _TYPES:
         con = duckdb.connect()
         schema.apply(con, ("macros", "raw", "staging"))

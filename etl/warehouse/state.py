@@ -39,8 +39,8 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 # ------------------------------------------------------------------------- reference data
 def load_reference(con: duckdb.DuckDBPyConnection) -> None:
     """Reference data shipped with the project: the servicing criteria of both eras
-    (``etl/annual/servicing_criteria.yaml``) into ``ref_servicing_criterion``."""
-    from etl.annual import load_criteria
+    (``etl/parse/annual/servicing_criteria.yaml``) into ``ref_servicing_criterion``."""
+    from etl.parse.annual import load_criteria
 
     rows = [(c["framework"], c["code"], c.get("section"), c.get("description")) for c in load_criteria()]
     con.execute("DELETE FROM ref_servicing_criterion")
@@ -143,7 +143,7 @@ def _insert_or_replace(con: duckdb.DuckDBPyConnection, table: str, rows: list[Ro
 
 # ------------------------------------------------------------------------------- validate
 def revalidation_scope(con: duckdb.DuckDBPyConnection, accessions: Sequence[str]) -> list[str]:
-    """The filings plus those whose checks depend on them (``sql/intermediate/int_revalidation_scope``)."""
+    """The filings plus those whose checks depend on them (``etl/sql/intermediate/int_revalidation_scope``)."""
     if not accessions:
         return []
     schema.apply_model(con, "int_revalidation_scope")  # the work database holds no derived layers

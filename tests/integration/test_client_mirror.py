@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 import requests
 
+from devtools.mirror.server import serve_mirror
 from etl.config import ConfigError, Settings
 from etl.edgar.client import (
     EdgarBlocked,
@@ -38,7 +39,6 @@ from etl.edgar.client import (
     parse_retry_after,
 )
 from etl.edgar.discovery import discover_ciks, discover_day, discover_range, filter_abs
-from etl.edgar.mirror import serve_mirror
 from etl.edgar.ratelimit import RedisRateLimiter, interval_for
 from etl.edgar.rawstore import RawStore, fetch_filing
 from etl.edgar.sgml import parse_submission
@@ -423,7 +423,7 @@ def test_fetch_filing_into_raw_store_once(tmp_path: Path) -> None:
 def test_mirror_serve_command(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "etl.edgar.commands", "mirror", "serve", "--root", str(TREE), "--port", "0",
+        [sys.executable, "-m", "devtools.mirror.commands", "mirror", "serve", "--root", str(TREE), "--port", "0",
          "--fault-rate", "0", "--seed", "1"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env,
     )
@@ -440,6 +440,6 @@ def test_mirror_serve_command(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(10)
-    bad = subprocess.run([sys.executable, "-m", "etl.edgar.commands", "mirror", "serve", "--root", str(TREE),
+    bad = subprocess.run([sys.executable, "-m", "devtools.mirror.commands", "mirror", "serve", "--root", str(TREE),
                           "--fault-rate", "2"], capture_output=True, text=True, cwd=ROOT, timeout=30)
     assert bad.returncode == 2 and "probability" in bad.stderr

@@ -39,10 +39,10 @@ from typing import Any
 import duckdb
 import pytest
 
+from devtools.mirror.server import MirrorHandle, serve_mirror
+from devtools.synth import generate
 from etl import pipeline
 from etl.config import Settings
-from etl.edgar.mirror import MirrorHandle, serve_mirror
-from etl.synth import generate
 from etl.warehouse import db
 
 pytestmark = pytest.mark.integration

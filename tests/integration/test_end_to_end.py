@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import demo
+from devtools import demo
 from etl.warehouse import db
 
 pytestmark = [pytest.mark.integration, pytest.mark.dags]
@@ -23,7 +23,7 @@ SEED_10K = "0001019965-04-000147"
 
 @pytest.fixture(scope="module")
 def mirror():
-    from etl.edgar.mirror import serve_mirror
+    from devtools.mirror.server import serve_mirror
 
     with serve_mirror(demo.FIXTURE_MIRROR) as handle:
         yield handle
@@ -122,7 +122,7 @@ def test_quarantine_end_to_end_through_the_dag(tmp_path, airflow_home, data_docs
     import subprocess
     import sys
 
-    from etl.edgar.mirror import serve_mirror
+    from devtools.mirror.server import serve_mirror
 
     tree = tmp_path / "mirror"
     shutil.copytree(demo.FIXTURE_MIRROR, tree)
@@ -191,9 +191,9 @@ def test_half_read_report_is_quarantined_end_to_end(tmp_path) -> None:
     import shutil
     from datetime import date
 
+    from devtools.mirror.server import serve_mirror
     from etl import pipeline
     from etl.config import Settings
-    from etl.edgar.mirror import serve_mirror
     from etl.quality import explain
 
     tree = tmp_path / "mirror"

@@ -24,11 +24,11 @@ from typing import Any
 
 import pytest
 
+from devtools.mirror.server import FAULT_KINDS, MirrorHandle, serve_mirror
+from devtools.synth import generate
 from etl import pipeline
 from etl.config import Settings
 from etl.edgar.client import clear_blocks
-from etl.edgar.mirror import FAULT_KINDS, MirrorHandle, serve_mirror
-from etl.synth import generate
 from etl.warehouse import db
 
 pytestmark = pytest.mark.integration

@@ -35,12 +35,12 @@ from typing import Any
 import duckdb
 import pytest
 
+from devtools.mirror.server import serve_mirror
+from devtools.synth.edgar import COLUMNS, DAILY_HEADER, DASHES, index_line
 from etl import pipeline
 from etl.config import Settings
 from etl.edgar.client import clear_blocks
-from etl.edgar.mirror import serve_mirror
 from etl.parse import parse_bytes
-from etl.synth.edgar import COLUMNS, DAILY_HEADER, DASHES, index_line
 from etl.warehouse import db
 
 pytestmark = pytest.mark.integration

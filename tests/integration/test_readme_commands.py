@@ -177,7 +177,7 @@ def _check_for(line: str) -> Callable[[Run], None]:
 # ------------------------------------------------------------------ the run
 @pytest.fixture(scope="module")
 def mirror():
-    from etl.edgar.mirror import serve_mirror
+    from devtools.mirror.server import serve_mirror
 
     with serve_mirror(FIXTURE_MIRROR) as handle:
         yield handle

@@ -45,7 +45,7 @@ def nightly_interval(day: str) -> tuple[str, str]:
 
 def run_nightly(tmp_path: Path, executor: str) -> dict:
     """Start a stack, run edgar_nightly for the fixture day, check it, stop everything."""
-    from etl.edgar.mirror import serve_mirror
+    from devtools.mirror.server import serve_mirror
 
     data_dir = tmp_path / "data"
     started = time.monotonic()

@@ -1,4 +1,4 @@
-"""The residual views of sql/quality return the seed's own numbers, exactly (no Great Expectations here).
+"""The residual views of etl/sql/quality return the seed's own numbers, exactly (no Great Expectations here).
 
 The seed is tests/fixtures/quality/seed_parsed.json, typed in from the 8-K by hand; month 2 is the
 synthetic next month rolled forward from it (make_month2_parsed.py).

@@ -24,6 +24,15 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from devtools.synth.absee import (
+    PUBLISHED,
+    IterStream,
+    asset_values,
+    ex102_bytes,
+    iter_ex102,
+    properties_of,
+    property_values,
+)
 from etl.absee import (
     CLASSES,
     COLUMNS,
@@ -37,15 +46,6 @@ from etl.absee import (
 )
 from etl.absee.arrow import records_to_table, write_parquet
 from etl.absee.fields import to_date, to_decimal, to_int
-from etl.absee.synth import (
-    PUBLISHED,
-    IterStream,
-    asset_values,
-    ex102_bytes,
-    iter_ex102,
-    properties_of,
-    property_values,
-)
 
 pytestmark = pytest.mark.unit
 

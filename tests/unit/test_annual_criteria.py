@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
-from etl.annual import load_criteria
-from etl.annual.criteria import (
+from etl.parse.annual import load_criteria
+from etl.parse.annual.criteria import (
     FRAMEWORK_REG_AB,
     FRAMEWORK_USAP,
     criterion_codes,

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from etl.annual import parse_annual, split_sgml
-from etl.annual.criteria import FRAMEWORK_REG_AB, criterion_codes
+from etl.parse.annual import parse_annual, split_sgml
+from etl.parse.annual.criteria import FRAMEWORK_REG_AB, criterion_codes
 
 pytestmark = pytest.mark.unit
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from etl.annual import parse_annual
-from etl.annual import parser as annual_parser
-from etl.annual.compliance import opinion, statement_verdict, subject_party
-from etl.annual.cover import normalize_trust_name
-from etl.annual.regab import applicability
-from etl.annual.textutil import html_to_text, parse_date, parse_sample, to_int
+from etl.parse.annual import parse_annual
+from etl.parse.annual import parser as annual_parser
+from etl.parse.annual.compliance import opinion, statement_verdict, subject_party
+from etl.parse.annual.cover import normalize_trust_name
+from etl.parse.annual.regab import applicability
+from etl.parse.annual.textutil import html_to_text, parse_date, parse_sample, to_int
 
 pytestmark = pytest.mark.unit
 

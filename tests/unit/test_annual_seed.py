@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from etl.annual import parse_annual
-from etl.annual.criteria import FRAMEWORK_USAP, criterion_codes, load_criteria
-from etl.annual.usap import parse_appendix
+from etl.parse.annual import parse_annual
+from etl.parse.annual.criteria import FRAMEWORK_USAP, criterion_codes, load_criteria
+from etl.parse.annual.usap import parse_appendix
 
 pytestmark = pytest.mark.unit
 

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from etl.bench import peer
-from etl.bench.runner import BenchOptions, run_bench
-from etl.bench.standard import evaluate
+from devtools.bench import peer
+from devtools.bench.runner import BenchOptions, run_bench
+from devtools.bench.standard import evaluate
 
 N = 30
 CAP = 20.0

@@ -1,4 +1,4 @@
-"""The suites in expectations/ and how Great Expectations runs them: coverage of the views, the
+"""The suites in etl/expectations/ and how Great Expectations runs them: coverage of the views, the
 verdict on hand-made rows at the tolerance boundary, and Data Docs in the data directory."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "quality"
 
 
 def check_views() -> dict[str, str]:
-    """Every view in sql/quality that emits check rows, with the check name it emits."""
+    """Every view in etl/sql/quality that emits check rows, with the check name it emits."""
     out = {}
     for path in sorted((SQL_DIR / "quality").glob("dq_*.sql")):
         # a view names its check in its own projection or as check_rows' second argument

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from etl.synth import cusip_check_digit, generate, is_valid_cusip, plan_corpus
-from etl.synth.commands import register
-from etl.synth.schedule import distribution_date, is_business_day
+from devtools.synth import cusip_check_digit, generate, is_valid_cusip, plan_corpus
+from devtools.synth.commands import register
+from devtools.synth.schedule import distribution_date, is_business_day
 
 pytestmark = pytest.mark.unit
 
@@ -388,7 +388,7 @@ def test_injected_changes_lie_outside_rounding(truth: list[dict[str, Any]]) -> N
 def test_changed_digit_of_a_whole_dollar_figure_is_never_the_units_digit() -> None:
     import random
 
-    from etl.synth.errors import _change_digit
+    from devtools.synth.errors import _change_digit
 
     rng = random.Random(3)
     for _ in range(500):
