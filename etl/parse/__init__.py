@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from etl.contracts import ParsedReport
 from etl.edgar.sgml import Submission
@@ -25,6 +25,9 @@ from etl.parse.assemble import (
     assemble,
 )
 from etl.parse.locate import Document, Located, find_report_documents
+
+if TYPE_CHECKING:
+    from etl.parse.tokens import Row
 
 __all__ = ["parse_bytes", "parse_path"]
 
@@ -84,7 +87,7 @@ def _header_facts(loc: Located, out: ParsedReport) -> None:
         out["deal_name"] = abs_filers[0].get("name")
 
 
-def _rows(doc: Document, warnings: list[str]) -> list[Any]:
+def _rows(doc: Document, warnings: list[str]) -> list[Row]:
     if doc.is_html:
         from etl.parse.html_tables import rows_from_html
 
@@ -144,12 +147,13 @@ def _parse(data: bytes, path: str, out: ParsedReport, submission: Submission | N
         if m:
             out["deal_name"] = " ".join(m.group(0).split()).strip(" |")
     out["classes"] = list(b.classes.values())
-    out["class_totals"] = b.class_totals
+    # the records are TypedDicts (etl.parse.assemble); the contract keeps them open dicts
+    out["class_totals"] = cast(list[dict[str, Any]], b.class_totals)
     out["pools"] = list(b.pools.values())
     out["deal"] = b.deal
     out["delinquencies"] = [{k: v for k, v in d.items() if k != "label"} for d in b.delinq.values()]
-    out["fields"] = b.fields
-    out["tables"] = b.tables
+    out["fields"] = cast(list[dict[str, Any]], b.fields)
+    out["tables"] = cast(list[dict[str, Any]], b.tables)
     if b.amount_decimals:
         out["amount_decimals"] = 2 if b.amount_decimals.get(2, 0) > 0 and \
             b.amount_decimals.get(2, 0) >= b.amount_decimals.get(0, 0) / 4 else \

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any, TypedDict, cast
 
 from etl.parse import classes as cls
 from etl.parse.headers import (
@@ -74,6 +75,65 @@ _CONNECTOR_END_RE = re.compile(r"(?:\b(?:for|of|and|the|to|in|on|from|by|with|or
 _DATE_PAT = r"(?P<d>(?:\d{1,2}/\d{1,2}/\d{2,4})|(?:\d{4}-\d{2}-\d{2})|(?:\d{1,2}[- ][A-Za-z]{3,9}\.?[- ,]+\d{2,4})|(?:[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}))"
 
 
+class FieldRecord(TypedDict):
+    """One figure read, mapped to a measure or not, with where it was printed (``fields``)."""
+
+    section: str | None
+    label: str
+    measure: str | None
+    scope: str | None  # "class", "class_total", "pool", "deal", "delinquency"; None: none read
+    entity: str | None  # the class or pool ("Total" for totals); "pool:bucket" for a delinquency
+    value: Any  # as read: a number, a date or CUSIP as text, a description, or None
+    raw: str
+    document: str
+    line: int
+    table: int
+    row: int | None
+    column: int | None
+
+
+class ClassTotal(TypedDict):
+    """A "Total" row's figure under a class table's column (``class_totals``)."""
+
+    section: str | None
+    measure: str
+    value: Any  # as read (see FieldRecord.value)
+    rows: int  # the table's class rows above it
+    line: int
+    label: str
+    raw: str
+
+
+class TableColumn(TypedDict):
+    column: int
+    label: str | None
+    measure: str | list[str] | None  # the one measure its figures were read as, or all of them
+
+
+class UnreadFigure(TypedDict):
+    line: int
+    column: int | None
+    raw: str
+    label: str | None
+
+
+class TableRecord(TypedDict):
+    """How one table was read (``tables``): orientation, measure per column, what confirmed it."""
+
+    table: int
+    line: int | None
+    kind: str  # "class", "pool" or "other"
+    orientation: str
+    title: str | None
+    columns: list[TableColumn]
+    identities: list[str]
+    confirmed: bool
+    confidence: float | None
+    changed_by_arithmetic: list[int]
+    nonconforming: list[str]
+    unread: list[UnreadFigure]
+
+
 @dataclass
 class Ctx:
     """What the section a table sits in says about its figures."""
@@ -126,13 +186,13 @@ class Builder:
 
     def __init__(self, document: str) -> None:
         self.document = document
-        self.classes: dict[str, dict] = {}
-        self.pools: dict[str, dict] = {}
-        self.deal: dict = {}
-        self.delinq: dict[tuple[str, str], dict] = {}
-        self.class_totals: list[dict] = []
-        self.fields: list[dict] = []
-        self.tables: list[dict] = []
+        self.classes: dict[str, dict[str, Any]] = {}
+        self.pools: dict[str, dict[str, Any]] = {}
+        self.deal: dict[str, Any] = {}
+        self.delinq: dict[tuple[str, str], dict[str, Any]] = {}
+        self.class_totals: list[ClassTotal] = []
+        self.fields: list[FieldRecord] = []
+        self.tables: list[TableRecord] = []
         self.warnings: list[str] = []
         self.footnotes: list[tuple[str, str]] = []
         self.amount_decimals: Counter[int] = Counter()
@@ -147,7 +207,7 @@ class Builder:
             self.warnings.append(msg)
 
     # ------------------------------------------------------------------ entities
-    def klass(self, name: str) -> dict:
+    def klass(self, name: str) -> dict[str, Any]:
         c = self.classes.get(name)
         if c is None:
             c = {"class": name, "cusip": None, "notional": False, "residual": cls.is_residual(name)}
@@ -156,7 +216,7 @@ class Builder:
             self.classes[name] = c
         return c
 
-    def pool(self, name: str) -> dict:
+    def pool(self, name: str) -> dict[str, Any]:
         p = self.pools.get(name)
         if p is None:
             p = {"pool": name}
@@ -165,7 +225,7 @@ class Builder:
             self.pools[name] = p
         return p
 
-    def put(self, target: dict, key: str, value: object, where: str) -> None:
+    def put(self, target: dict[str, Any], key: str, value: object, where: str) -> None:
         """First printed value wins; a different later one is a warning, not an overwrite."""
         if target.get(key) is None:
             target[key] = value
@@ -233,7 +293,7 @@ def group_rows(rows: list[Row], b: Builder) -> list[Group]:
         if r.kind == "text":
             if not r.positional and len(r.toks) > 1 and _is_footnote(Row(r.toks[:1], r.line, kind="text")):
                 # a stream's cells: a note cell, then the next table's header cells
-                b.footnotes.append(_is_footnote(Row(r.toks[:1], r.line, kind="text")))  # type: ignore[arg-type]
+                b.footnotes.append(cast(tuple[str, str], _is_footnote(Row(r.toks[:1], r.line, kind="text"))))
                 r = Row(r.toks[1:], r.toks[1].line, positional=False, kind="text", blank_before=True)
             fn = _is_footnote(r)
             if fn is not None:
@@ -397,7 +457,7 @@ class Emitter:
             if row.kind != "text" and (row.positional or row.head is None):
                 continue
             # collapsed text: an issuance line may head the figure printed after it
-            for tok in (row.toks if row.kind == "text" else [row.head]):
+            for tok in (row.toks if row.kind == "text" else [cast(Tok, row.head)]):  # not text: a head
                 named = cls.named_note(tok.text) if tok.kind == TEXT and row.kind == "text" else None
                 if named is not None and named[0] not in self.b.named_classes:
                     # "3.35% Exchange Note": a class known by its name; labels naming it are its figures
@@ -481,14 +541,15 @@ class Emitter:
             return
         scopes = {f["scope"] for f in fields}
         kind = "class" if "class" in scopes else ("pool" if "pool" in scopes else "other")
-        cols = []
+        cols: list[TableColumn] = []
         for ci, col in enumerate(g.cols):
             got = {f["measure"] for f in fields if f["column"] == ci + 1 and f["measure"]}
             cols.append({"column": ci + 1, "label": col.label or None,
                          "measure": sorted(got)[0] if len(got) == 1 else (sorted(got) if got else None)})
-        unread = [{"line": f["line"], "column": f["column"], "raw": f["raw"], "label": f["label"] or None}
-                  for f in fields if f["measure"] is None and f["raw"] not in ("", None)
-                  and f["scope"] != "class_total"]
+        unread: list[UnreadFigure] = [
+            {"line": f["line"], "column": f["column"], "raw": f["raw"], "label": f["label"] or None}
+            for f in fields if f["measure"] is None and f["raw"] not in ("", None)
+            and f["scope"] != "class_total"]
         self.b.tables.append({
             "table": g.index,
             "line": g.rows[0].line if g.rows else None,
@@ -519,7 +580,7 @@ class Emitter:
 
     def class_row(self, g: Group, row: Row, assign: list[tuple[int | None, Tok]]) -> None:
         b = self.b
-        k = row.head.klass  # type: ignore[union-attr]
+        k = cast(cls.ClassName, cast(Tok, row.head).klass)  # table() sends class rows with a class head
         name = k.designation
         c = b.klass(name)
         self.current_class = name
@@ -535,8 +596,8 @@ class Emitter:
             col = g.cols[ci] if ci is not None and ci < len(g.cols) else None
             self.class_value(g, row, c, name, col, ci, tok, where, col.label if col else "", meas=heading)
 
-    def class_value(self, g: Group, row: Row, c: dict, name: str, col: Column | None, ci: int | None,
-                    tok: Tok, where: str, label: str, meas: Measure | None = None,
+    def class_value(self, g: Group, row: Row, c: dict[str, Any], name: str, col: Column | None,
+                    ci: int | None, tok: Tok, where: str, label: str, meas: Measure | None = None,
                     per1000_label: bool = False) -> None:
         b = self.b
         vt = value_type(tok)
@@ -584,12 +645,13 @@ class Emitter:
             mname = _resolve(meas, col, g.ctx, False, "class")
             mtype = "factor" if mname and mname.endswith("_per_1000") else (meas.type if meas else None)
             value, ok = _number(tok, b, f"total {mname}", mtype)
-            label = f"{row.head.text} {col.label if col else ''}".strip()  # type: ignore[union-attr]
+            # table() sends total rows with a head
+            label = f"{cast(Tok, row.head).text} {col.label if col else ''}".strip()
             self.field(g, row, label, mname if ok else None, "class_total", "Total", value, tok, ci)
             if ok and mname is not None and tok.kind == VALUE:
                 b.class_totals.append({
                     "section": g.title or g.ctx.title or None, "measure": mname, "value": value,
-                    "rows": n_class, "line": tok.line or row.line, "label": row.head.text,  # type: ignore[union-attr]
+                    "rows": n_class, "line": tok.line or row.line, "label": cast(Tok, row.head).text,
                     "raw": tok.text,
                 })
 
@@ -744,7 +806,7 @@ def _title_entity(title: str) -> str | None:
 
 
 def _delinquency_cols(cols: list[Column]) -> bool:
-    return any(c.measure_for("delinquency") is not None and c.measure_for("delinquency").name  # type: ignore[union-attr]
+    return any(c.measure_for("delinquency") is not None and cast(Measure, c.measure_for("delinquency")).name
                in ("unpaid_principal_balance", "stated_principal_balance") for c in cols)
 
 
@@ -983,8 +1045,8 @@ def assemble(rows: list[Row], document: str, truncated: bool) -> Builder:
 def _refresh_unread(b: Builder) -> None:
     """Figures the arithmetic named after their table was described (a balance's period from
     the roll-forward, a total from principal + interest) are read: off the unread lists."""
-    named: set[tuple[int, int, int, str]] = set()
-    col_measures: dict[tuple[int, int], set[str]] = {}
+    named: set[tuple[int, int, int | None, str]] = set()
+    col_measures: dict[tuple[int, int | None], set[str]] = {}
     unnamed_class: set[int] = set()  # tables with a class figure no measure claimed
     for f in b.fields:
         if f["measure"]:
@@ -1025,7 +1087,7 @@ def _deductions_as_amounts(b: Builder) -> None:
     among losses)."""
     deductions = {name for name, m in lexicon().measures.items() if m.deduction}
     deductions |= {_PER1000[n] for n in deductions if n in _PER1000}
-    by_table: dict[tuple[object, str], list[dict]] = {}
+    by_table: dict[tuple[int, str], list[FieldRecord]] = {}
     for f in b.fields:
         if f["measure"] in deductions and isinstance(f["value"], (int, float)) and f["value"] != 0:
             by_table.setdefault((f["table"], f["measure"]), []).append(f)
@@ -1036,10 +1098,11 @@ def _deductions_as_amounts(b: Builder) -> None:
             v = f["value"]
             f["value"] = -v
             scope, entity = f["scope"], f["entity"]
+            # a class or pool figure names its class or pool
             if scope == "class":
-                target = b.classes.get(entity)
+                target = b.classes.get(cast(str, entity))
             elif scope == "pool":
-                target = b.pools.get(entity)
+                target = b.pools.get(cast(str, entity))
             elif scope == "deal":
                 target = b.deal
             else:
@@ -1081,7 +1144,7 @@ def _drop_cut_figure(rows: list[Row], b: Builder) -> None:
         return
 
 
-def _balance_by_arithmetic(b: Builder, c: dict) -> None:
+def _balance_by_arithmetic(b: Builder, c: dict[str, Any]) -> None:
     """A class balance printed with no period ("Class A-1 Principal Balance") is the
     beginning balance when it less the principal (and loss) is the printed ending balance,
     the ending one when the printed beginning less the principal is it; anything else
@@ -1153,20 +1216,22 @@ def _total_by_arithmetic(b: Builder) -> None:
     if any(c.get("total_distribution") is not None for c in b.classes.values()):
         return
     place: dict[int, int] = {}
-    seen: Counter[tuple[int, int]] = Counter()
+    seen: Counter[tuple[int, int | None]] = Counter()
     for i, f in enumerate(b.fields):
         if f["scope"] == "class" and f["column"] is not None and isinstance(f["value"], (int, float)):
             place[i] = seen[(f["table"], f["row"])]
             seen[(f["table"], f["row"])] += 1
     best: tuple[int, bool, tuple[int, int]] | None = None  # (figures covered, by place, key)
     for by_place in (False, True):
-        keys = {i: (f["table"], place[i] if by_place else f["column"]) for i, f in enumerate(b.fields) if i in place}
+        # the figures in ``place`` are class figures in a column: their entity and column are set
+        keys = {i: (f["table"], place[i] if by_place else cast(int, f["column"]))
+                for i, f in enumerate(b.fields) if i in place}
         tally: dict[tuple[int, int], list[int]] = {}
         for i, k in keys.items():
             f = b.fields[i]
             if f["measure"] not in (None, "interest", "principal", "interest_distributable"):
                 continue
-            c = b.classes.get(f["entity"])
+            c = b.classes.get(cast(str, f["entity"]))
             if c is None or not c.get("principal") or not c.get("interest"):
                 continue
             t = tally.setdefault(k, [0, 0])
@@ -1182,7 +1247,7 @@ def _total_by_arithmetic(b: Builder) -> None:
     for i, f in enumerate(b.fields):
         if i not in place or (f["table"], place[i] if by_place else f["column"]) != hit:
             continue
-        c = b.classes.get(f["entity"])
+        c = b.classes.get(cast(str, f["entity"]))
         if c is None or c.get("total_distribution") is not None:
             continue
         old = f["measure"]

@@ -142,7 +142,7 @@ def is_residual(designation: str, description: str | None = None) -> bool:
 
 
 def is_notional_description(description: str | None) -> bool:
-    return bool(description) and description.strip().upper() in _NOTIONAL_DESC
+    return bool(description and description.strip().upper() in _NOTIONAL_DESC)
 
 
 # --- CUSIP ---------------------------------------------------------------------------

@@ -186,6 +186,7 @@ def positional_columns(data: list[Row], header: list[Row],
     spanned = [False] * len(cols)
     first = cols[0].start
     exact = any(r.table is not None for r in data)
+    i: int | None  # a column's index; column_of's is None where the cell heads no column
     for hr in header:
         for t in hr.toks:
             if t.start < 0:
@@ -300,6 +301,7 @@ def stream_class_columns(header: list[Tok], types: list[str]) -> tuple[list[Colu
     # candidates[j][a]: (score, phrase, measure) for column j anchored at word a
     cand: list[dict[int, list[tuple[float, tuple[str, ...], Measure]]]] = [dict() for _ in range(n)]
     geo = _Geometry(words, owner, row_len, multi_tok)
+    a: int | None  # an anchor word; in a column's choice below, None where the column has none
     for a in range(lo, m):
         phrases = lex.by_last.get(words[a], ())
         for phrase, meas in phrases:

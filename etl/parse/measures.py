@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -40,7 +41,7 @@ class Match:
 class Lexicon:
     """Label normalisation and lookup over the YAML's variants."""
 
-    def __init__(self, data: dict) -> None:
+    def __init__(self, data: dict[str, Any]) -> None:
         self.synonyms: dict[str, str] = {str(k).lower(): str(v).lower() for k, v in data["synonyms"].items()}
         # "o/s" and the like must be replaced before words are split on "/"
         self._slash_synonyms = [(k, v) for k, v in self.synonyms.items() if "/" in k]

@@ -18,8 +18,12 @@ are reported, never forced.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 
 from etl.parse.numbers import NA, PCT
+
+if TYPE_CHECKING:
+    from etl.parse.tokens import Row, Tok
 
 # The measures the identities speak of.
 BAL_ID = ("beginning_balance", "principal", "ending_balance")
@@ -53,7 +57,7 @@ def _tol(values: list[float], whole: bool) -> float:
     return 0.5 * len(values) + 0.01 if whole else 0.005 * len(values) + 0.001
 
 
-def _amount(tok: object) -> float | None:
+def _amount(tok: Tok | None) -> float | None:
     num = getattr(tok, "num", None)
     if num is None or num.value is None or num.kind in (PCT, NA):
         return None
@@ -63,7 +67,7 @@ def _amount(tok: object) -> float | None:
 class _Matrix:
     """Figures of the class rows by column: rows[r][c] (None where nothing is printed)."""
 
-    def __init__(self, rows: list[tuple[str, dict[int, object]]]) -> None:
+    def __init__(self, rows: list[tuple[str, dict[int, Tok]]]) -> None:
         self.names = [n for n, _ in rows]
         self.cols = sorted({c for _, cells in rows for c in cells})
         self.val: list[dict[int, float]] = []
@@ -111,7 +115,7 @@ def _holds(ok: int, bad: int) -> bool:
     return ok >= _MIN_INFORMATIVE and ok >= 2 * bad
 
 
-def read_class_table(rows: list[tuple[str, dict[int, object]]], header: dict[int, str | None]) -> Reading:
+def read_class_table(rows: list[tuple[str, dict[int, Tok]]], header: dict[int, str | None]) -> Reading:
     """The reading of one class table.
 
     ``rows``: (class name, {column: token}) per class row; ``header``: the measure the
@@ -124,7 +128,7 @@ def read_class_table(rows: list[tuple[str, dict[int, object]]], header: dict[int
     return reading
 
 
-def _rate_by_type(m: _Matrix, rows: list[tuple[str, dict[int, object]]], reading: Reading) -> None:
+def _rate_by_type(m: _Matrix, rows: list[tuple[str, dict[int, Tok]]], reading: Reading) -> None:
     """A rate is printed as a percentage and is never over 20: where the words gave the rate
     to a column of no percentages holding a figure no rate can be, and one unnamed column
     prints percentages in every row, that column is the rate."""
@@ -142,7 +146,7 @@ def _rate_by_type(m: _Matrix, rows: list[tuple[str, dict[int, object]]], reading
         reading.changed[pcts[0]] = (None, "pass_through_rate")
 
 
-def _pct(tok: object) -> bool:
+def _pct(tok: Tok | None) -> bool:
     num = getattr(tok, "num", None)
     return num is not None and num.kind == PCT
 
@@ -242,7 +246,7 @@ def _rate_by_size(m: _Matrix, reading: Reading) -> None:
     for c in m.cols:
         if names.get(c) is not None:
             continue
-        vals = [(d.get(c), d) for d in m.val if d.get(c) is not None]  # rows printing N/A there say nothing
+        vals = [(d[c], d) for d in m.val if d.get(c) is not None]  # rows printing N/A there say nothing
         if len(vals) < max(2, (len(m.val) + 1) // 2) or not any(v for v, _ in vals):
             continue
         if not all(0 <= v <= 20 for v, _ in vals) or not m.decimals.get(c):
@@ -393,7 +397,7 @@ def _roles_from_triples(triples: list[tuple[int, int, int, int]], header: dict[i
                 p = next(c for c, v in roles.items() if v == "principal")
                 if p not in (a2, b2):
                     continue
-                i = b2 if a2 == p else a2
+                i = cast(int, b2 if a2 == p else a2)  # t2 set: a2 and b2 are a triple's columns too
                 roles.update({t2: "total_distribution", i: "interest"})
             score = ok * 10 + ok2 * 10 + _agree(header, roles)
             if t2 is None and not _agree(header, roles) and m.total(t) * 4 < top:
@@ -447,7 +451,7 @@ def _order_addends(a: int, b: int, header: dict[int, str | None], names: tuple[s
 
 # ----------------------------------------------------------------- rows cut at their labels
 
-def _row_fit(rows: list[list[object]]) -> int:
+def _row_fit(rows: list[list[Tok]]) -> int:
     """How many rows the best sum identity (c = a + b) and the best ratio identity (a factor
     c = a ÷ b, or per $1,000 c = 1,000·a ÷ b) hold on, columns by position. Rows of zeros
     prove nothing."""
@@ -485,7 +489,7 @@ def _row_fit(rows: list[list[object]]) -> int:
     return best_sum + best_ratio
 
 
-def recut_centred_rows(rows: list, class_kind: str = "class") -> list:
+def recut_centred_rows(rows: list[Row], class_kind: str = "class") -> list[Row]:
     """A text rendering of a page (a PDF's text) prints a row's label in the middle of its
     cells when the label is centred vertically: the figures before the first class label
     then begin the first class's row, and every class row runs from the middle of one label
@@ -517,17 +521,18 @@ def recut_centred_rows(rows: list, class_kind: str = "class") -> list:
         shifted += [run[q - 1].values[cut:] + run[q].values[:cut] for q in range(1, len(run))]
         fit_shifted = _row_fit(shifted)
         if fit_shifted >= 2 and fit_shifted > _row_fit([r.values for r in run]):
+            # label and class rows (split_records) always have their head
             tail = run[-1].values[cut:]
             for r, vals in zip(run, shifted, strict=True):
                 r.values = vals
-                r.toks = [r.head, *vals]
+                r.toks = [cast("Tok", r.head), *vals]
             total = out[k]
             total.values = tail + total.values
-            total.toks = [total.head, *total.values]
-            lead.kind, lead.values, lead.toks = "text", [], [lead.head]
+            total.toks = [cast("Tok", total.head), *total.values]
+            lead.kind, lead.values, lead.toks = "text", [], [cast("Tok", lead.head)]
             prev = out[i - 1] if i else None
             if prev is not None and prev.kind == "text" and not prev.positional:
-                prev.toks.append(lead.head)  # the label was the header's last word
+                prev.toks.append(cast("Tok", lead.head))  # the label was the header's last word
                 del out[i]
                 k -= 1
         i = k

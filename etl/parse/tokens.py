@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import cast
 
 from etl.parse import classes as cls
 from etl.parse.dates import is_date, parse_date
@@ -299,7 +300,7 @@ def tokenize_stream_text(text: str, line_no: int) -> list[Tok]:
         if k is not None:
             # A lone "-" between separators is part of a rule line, not a zero.
             if k.num is not None and k.num.kind == ZERO and i + 1 < n and kinds[i + 1] is not None \
-                    and kinds[i + 1].kind == "sep":  # type: ignore[union-attr]
+                    and cast(Tok, kinds[i + 1]).kind == "sep":
                 flush()
                 continue
             if k.kind in (VALUE, CUSIP) and run:
@@ -513,7 +514,8 @@ def split_records(toks: list[Tok], positional: bool) -> list[Row]:
         nonlocal cur
         if cur is not None:
             if cur.kind == CLASS and not cur.values:
-                pending.append(Tok(cur.head.text, TEXT, cur.head.start, cur.head.end, cur.head.line))  # type: ignore[union-attr]
+                head = cast(Tok, cur.head)  # a class row always has its head
+                pending.append(Tok(head.text, TEXT, head.start, head.end, head.line))
             else:
                 rows.append(cur)
         cur = None
@@ -566,8 +568,8 @@ def split_records(toks: list[Tok], positional: bool) -> list[Row]:
             continue
         # a value, CUSIP or date
         if t.kind == DATE and cur is None:
-            label = pending[-1].text if pending else ""
-            if not is_dateish_label(label):
+            label_text = pending[-1].text if pending else ""
+            if not is_dateish_label(label_text):
                 pending.append(Tok(t.text, TEXT, t.start, t.end, t.line, date=t.date))
                 continue
         if cur is None:
