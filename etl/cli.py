@@ -55,7 +55,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             entries = pipeline.discover(settings, start=args.start, end=args.end, ciks=args.ciks, limit=args.limit)
     run_id = args.run_id or _run_id(args.command)
     with progress_bar(len(entries), f"{args.command} {len(entries)} filings") as bar:
-        result = pipeline.run(settings, entries, run_id, batch_size=args.batch_size, progress=bar.advance)
+        result = pipeline.run(settings, entries, run_id, batch_size=args.batch_size, progress=bar.advance,
+                              workers=args.workers)
     result["run_id"] = run_id
     if settings.dq_docs_index.exists():  # every validation run, browsable: `edgar-etl docs --open`
         result["data_docs"] = str(settings.dq_docs_index)
@@ -67,8 +68,12 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     """Re-parse from the raw store, re-validate and publish (after a parser fix)."""
     from etl import pipeline
 
-    result = pipeline.reprocess(config.from_env(), args.accessions or None, run_id=args.run_id or "reprocess")
-    print(json.dumps(result, default=str, indent=2))
+    if args.accessions and (args.all or args.ciks or args.start or args.end):
+        raise SystemExit("reprocess: give accessions, or --all / --cik / --from / --to, not both")
+    result = pipeline.reprocess(config.from_env(), args.accessions or None, run_id=args.run_id or "reprocess",
+                                all_held=args.all, ciks=args.ciks, start=args.start, end=args.end,
+                                workers=args.workers, batch_size=args.batch_size)
+    _print(result, args.json)
     return 0
 
 
@@ -82,10 +87,18 @@ def cmd_release(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_workers(p: argparse.ArgumentParser) -> None:
+    from etl.pipeline import default_workers
+
+    p.add_argument("--workers", type=int, default=default_workers(),
+                   help="processes that fetch and parse batches, overlapped (default: one per core)")
+
+
 def _add_run_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("nightly", help="fetch, parse, validate and load one EDGAR day (in-process)")
     p.add_argument("--date", type=date.fromisoformat, required=True, help="EDGAR filing date YYYY-MM-DD")
     p.add_argument("--batch-size", type=int, default=200)
+    _add_workers(p)
     p.add_argument("--run-id")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_run)
@@ -96,12 +109,21 @@ def _add_run_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p.add_argument("--cik", dest="ciks", type=int, action="append", default=[])
     p.add_argument("--limit", type=int)
     p.add_argument("--batch-size", type=int, default=200)
+    _add_workers(p)
     p.add_argument("--run-id")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("reprocess", help="re-parse held filings from raw, re-validate, publish")
     p.add_argument("accessions", nargs="*", help="accessions (default: every quarantined or failed filing)")
+    p.add_argument("--all", action="store_true", help="every filing held in the raw store (after a parser change)")
+    p.add_argument("--cik", dest="ciks", type=int, action="append", default=[],
+                   help="every held filing of this filer (repeatable)")
+    p.add_argument("--from", dest="start", type=date.fromisoformat, help="held filings filed on or after YYYY-MM-DD")
+    p.add_argument("--to", dest="end", type=date.fromisoformat, help="held filings filed on or before YYYY-MM-DD")
+    p.add_argument("--batch-size", type=int, default=200)
+    _add_workers(p)
+    p.add_argument("--json", action="store_true", help="one JSON line")
     p.add_argument("--run-id")
     p.set_defaults(func=cmd_reprocess)
 

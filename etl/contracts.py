@@ -85,6 +85,7 @@ class ParsedReport(TypedDict):
     insurance: NotRequired[list[dict[str, Any]]]
     compliance_statements: NotRequired[list[dict[str, Any]]]
     attestations: NotRequired[list[dict[str, Any]]]
+    asset_data: NotRequired[dict[str, Any]]  # an ABS-EE (kind "asset_data"): etl.absee.load
 
 
 class ParseError(TypedDict):

@@ -1,8 +1,10 @@
-"""The task chain both DAGs share: fetch -> parse (mapped over batches) -> stage -> validate -> load.
+"""The task chain both DAGs share: fetch_parse (mapped over batches) -> stage -> validate -> load.
 
-Each task calls exactly one ``etl.pipeline`` function. Fetch and parse run in parallel (on
-Celery workers when there are several) and hand staged files on; the three load steps are
-the warehouse's only writers and run one at a time.
+Each task calls exactly one ``etl.pipeline`` function. A mapped ``fetch_parse`` fetches its
+batch and parses it at once, so while one batch parses the others keep fetching under the shared
+request cap (the network and the CPUs busy together; on Celery workers when there are several);
+each hands a staged file on. The three load steps are the warehouse's only writers and run one
+at a time.
 """
 
 from __future__ import annotations
@@ -38,17 +40,11 @@ def load_id(dag_run: Any, run_id: str | None) -> str:
 
 
 @task(pool="edgar_requests", max_active_tis_per_dag=4)
-def fetch(batch: list[dict], run_id: str | None = None, dag_run: Any = None) -> list[dict]:
+def fetch_parse(batch: list[dict], run_id: str | None = None, dag_run: Any = None, ti: Any = None) -> str:
     from etl import pipeline
 
-    return pipeline.fetch_batch(_settings(), batch, load_id(dag_run, run_id))
-
-
-@task
-def parse(fetched: list[dict], run_id: str | None = None, dag_run: Any = None, ti: Any = None) -> str:
-    from etl import pipeline
-
-    return pipeline.parse_batch(_settings(), fetched, load_id(dag_run, run_id), batch=max(ti.map_index, 0))
+    done = pipeline.fetch_and_parse(_settings(), batch, load_id(dag_run, run_id), batch=max(ti.map_index, 0))
+    return done["staged"]
 
 
 @task
@@ -79,8 +75,7 @@ def load(dq_summary: dict, run_id: str | None = None, dag_run: Any = None, outle
 
 def fetch_to_load(batches: Any) -> Any:
     """Wire the chain after a task that returns a list of batches of discovered filings."""
-    fetched = fetch.expand(batch=batches)
-    return load(validate(stage(parse.expand(fetched=fetched))))
+    return load(validate(stage(fetch_parse.expand(batch=batches))))
 
 
 def settings():

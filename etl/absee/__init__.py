@@ -1,6 +1,8 @@
 """Form ABS-EE asset-level data (Schedule AL, exhibit EX-102): a streaming, defused XML reader.
 
-Reader only so far: not yet wired into discovery, the DAGs, the warehouse or the checks.
+Wired in (issue 17): discovery keeps ABS-EE(/A), the parse step writes the EX-102 to Parquet and the
+single writer bulk-loads it (``etl.absee.load``) into the ``stg_asset_*`` tables; the checks are
+``etl/sql/quality/dq_asset_*.sql``, the model ``fct_asset_period`` and the ``mart_asset_*`` marts.
 
     from etl.absee import read_assets
     from etl.absee.arrow import write_parquet    # pyarrow only where Parquet is written

@@ -6,9 +6,12 @@ Three doors, one result type (``IndexEntry``):
 * ``discover_range``: the quarterly ``full-index/{yyyy}/QTR{q}/form.idx``, cut to the dates;
 * ``discover_ciks``: ``data.sec.gov/submissions/CIK##########.json`` and its extra pages.
 
-``filter_abs`` then keeps the asset-backed filings: 10-D(/A) always; 8-K(/A) and 10-K(/A)
-only from filers whose SIC code is 6189 ("ASSET-BACKED SECURITIES") or whose CIK is on the
-watch-list. The SIC comes from the submissions JSON and is cached on disk (``SicCache``), so
+``filter_abs`` then keeps the asset-backed filings: 10-D(/A) and ABS-EE(/A) always; 8-K(/A) and
+10-K(/A) only from filers whose SIC code is 6189 ("ASSET-BACKED SECURITIES") or whose CIK is on
+the watch-list. An ABS-EE (Schedule AL asset data, since November 2016) is filed by the issuing
+entity, the deal's CIK, with the 10-D of the same reporting period: ``pair_asset_data`` pairs
+them among discovered entries; the warehouse links them by the envelope's period of report
+(``dq_asset_context``). The SIC comes from the submissions JSON and is cached on disk (``SicCache``), so
 a run asks the SEC once per CIK, ever.
 """
 
@@ -30,8 +33,10 @@ from etl.config import SEC_BASE_URL, SEC_DATA_URL
 from etl.edgar.client import EdgarClient, EdgarNotFound
 from etl.edgar.sgml import SubmissionHeader
 
-ABS_FORMS = frozenset({"10-D", "10-D/A", "10-K", "10-K/A", "8-K", "8-K/A"})
-ALWAYS_ABS_FORMS = frozenset({"10-D", "10-D/A"})  # Regulation AB distribution reports
+ASSET_DATA_FORMS = frozenset({"ABS-EE", "ABS-EE/A"})  # Regulation AB II asset-level data (EX-102)
+ABS_FORMS = frozenset({"10-D", "10-D/A", "10-K", "10-K/A", "8-K", "8-K/A"}) | ASSET_DATA_FORMS
+# Regulation AB distribution reports and asset data: only asset-backed issuers file them
+ALWAYS_ABS_FORMS = frozenset({"10-D", "10-D/A"}) | ASSET_DATA_FORMS
 ABS_SIC = 6189
 INDEX_KINDS = ("form", "company", "master")
 _MAX_INDEX_LINE = 2000  # a real line is ~150 characters; longer ones are not index lines
@@ -320,7 +325,8 @@ def sic_cache_for(client: EdgarClient) -> SicCache:
 
 
 def is_abs(form_type: str, cik: int, sic: int | None, watchlist: Iterable[int] = ()) -> bool:
-    """The ABS rule: 10-D(/A) always; 8-K(/A), 10-K(/A) from SIC 6189 or watch-listed filers."""
+    """The ABS rule: 10-D(/A) and ABS-EE(/A) always; 8-K(/A), 10-K(/A) from SIC 6189 or
+    watch-listed filers."""
     form = form_type.strip().upper()
     if form in ALWAYS_ABS_FORMS:
         return True
@@ -404,3 +410,32 @@ def discover_ciks(
         out += [e for e in subs.entries if (not start or e.date_filed >= start) and (not end or e.date_filed <= end)]
     cache.update(learned)
     return _dedupe(out)
+
+
+def pair_asset_data(entries: Iterable[IndexEntry]) -> dict[str, str | None]:
+    """ABS-EE accession -> the accession of its deal's 10-D of the same reporting period (or None).
+
+    An index gives no period of report, so the pairing is by filing: the same CIK (the issuing
+    entity), the 10-D(/A) filed the same day, else the latest filed before it, else the first
+    after it within 31 days (a 10-D/A beats the 10-D of the same day). The warehouse re-links by
+    the envelopes' period of report once both are fetched (``dq_asset_context``).
+    """
+    entries = list(entries)
+    reports: dict[int, list[IndexEntry]] = {}
+    for e in entries:
+        if e.form_type.strip().upper() in ("10-D", "10-D/A"):
+            reports.setdefault(e.cik, []).append(e)
+    out: dict[str, str | None] = {}
+    for e in entries:
+        if e.form_type.strip().upper() not in ASSET_DATA_FORMS:
+            continue
+        own = reports.get(e.cik, [])
+
+        def rank(r: IndexEntry, e: IndexEntry = e) -> tuple[int, int, bool, str]:
+            gap = (e.date_filed - r.date_filed).days
+            return (0 if gap == 0 else 1 if gap > 0 else 2, abs(gap), not r.form_type.upper().endswith("/A"),
+                    r.accession)
+
+        near = [r for r in own if -31 <= (e.date_filed - r.date_filed).days <= 62]
+        out[e.accession] = min(near, key=rank).accession if near else None
+    return out

@@ -93,6 +93,52 @@ def _collect_results(con: duckdb.DuckDBPyConnection, suite: Suite, flagged: dict
         ORDER BY e.{ROW_ID}""", [run_id, suite.name, checked_at])
 
 
+#: Every staged filing and its filer: the reports, and the asset-data filings (ABS-EE).
+_FILERS = ("SELECT accession, cik FROM main.stg_report "
+           "UNION SELECT accession, cik FROM main.stg_asset_filing")
+
+
+def _by_deal(con: duckdb.DuckDBPyConnection, accs: list[str]) -> list[str]:
+    """``accs`` ordered by filer, then accession: a chunk then holds whole deals, so the history it
+    needs (``_narrow_to_chunk_deals``) is a few deals', not the warehouse's."""
+    rows = con.execute(
+        f"SELECT a.accession FROM (SELECT unnest(?::VARCHAR[]) AS accession) AS a "
+        f"LEFT JOIN ({_FILERS}) AS r USING (accession) ORDER BY r.cik NULLS LAST, a.accession",
+        [accs]).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def _narrow_to_chunk_deals(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Shadow every staged table by the rows of the chunk's filers only (temp tables, which the
+    quality views read before the main ones), so a chunk's checks and their per-deal context
+    (previous report, continuity) are computed over those filers' history, not over every filing
+    ever staged: the cost of a chunk stays flat however large the warehouse grows. Every
+    cross-filing check pairs filings of one filer (``cik``), so the rows left out cannot change a
+    result. Returns the shadowed tables (none when the chunk's filers are the whole history)."""
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _dq_context AS
+        WITH filers AS ({_FILERS})
+        SELECT accession FROM filers
+        WHERE cik IN (SELECT f.cik FROM filers AS f JOIN _dq_batch AS b USING (accession))
+        UNION SELECT accession FROM _dq_batch""")
+    held = (con.execute(f"SELECT count(*) FROM ({_FILERS})").fetchone() or (0,))[0]
+    kept = (con.execute("SELECT count(*) FROM _dq_context").fetchone() or (0,))[0]
+    if kept >= held:
+        return []
+    tables = [str(r[0]) for r in con.execute(
+        "SELECT DISTINCT table_name FROM duckdb_columns() WHERE schema_name = 'main' "
+        "AND database_name = current_database() AND column_name = 'accession' "
+        "AND starts_with(table_name, 'stg_') ORDER BY 1").fetchall()]
+    for t in tables:
+        con.execute(f'CREATE OR REPLACE TEMP TABLE "{t}" AS SELECT * FROM main."{t}" '
+                    "WHERE accession IN (SELECT accession FROM _dq_context)")
+    return tables
+
+
+def _widen(con: duckdb.DuckDBPyConnection, tables: Sequence[str]) -> None:
+    for t in tables:
+        con.execute(f'DROP TABLE IF EXISTS temp."{t}"')
+
+
 def _begin(con: duckdb.DuckDBPyConnection) -> bool:
     """Open a transaction unless the caller already holds one; returns whether we own it."""
     try:
@@ -127,26 +173,32 @@ def _validate(con: duckdb.DuckDBPyConnection, accessions: Iterable[str], run_id:
         checked_at = checked_at.astimezone(UTC).replace(tzinfo=None)
     session = GxSession(run_id, Path(data_dir) / "dq_docs" if data_dir is not None else None)
     suites = load_suites()
+    if len(accs) > chunk_filings:
+        accs = _by_deal(con, accs)
     count, rows = 0, []
     for start in range(0, len(accs), max(1, chunk_filings)):
         chunk = accs[start:start + max(1, chunk_filings)]
         con.execute("CREATE OR REPLACE TEMP TABLE _dq_batch AS SELECT unnest(?::VARCHAR[]) AS accession", [chunk])
         con.execute("CREATE OR REPLACE TEMP TABLE _dq_out AS SELECT "
                     + ", ".join(f'"{c}"' for c in RESULT_COLUMNS) + " FROM dq_check_result LIMIT 0")
-        for suite in suites:
-            frame = _evaluate_suite(con, suite)
-            if not len(frame):
-                continue
-            flagged = session.run(suite, frame)
-            del frame
-            _collect_results(con, suite, flagged, run_id, checked_at)
+        shadowed = _narrow_to_chunk_deals(con)
+        try:
+            for suite in suites:
+                frame = _evaluate_suite(con, suite)
+                if not len(frame):
+                    continue
+                flagged = session.run(suite, frame)
+                del frame
+                _collect_results(con, suite, flagged, run_id, checked_at)
+        finally:
+            _widen(con, shadowed)
         _write(con)
         count += (con.execute("SELECT count(*) FROM _dq_out").fetchone() or (0,))[0]
         if collect:
             cur = con.execute("SELECT * FROM _dq_out")
             names = [d[0] for d in cur.description]
             rows += [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-    for temp in ("_dq_eval", "_dq_flagged", "_dq_out"):
+    for temp in ("_dq_eval", "_dq_flagged", "_dq_out", "_dq_context"):
         con.execute(f"DROP TABLE IF EXISTS {temp}")
     session.build_docs()
     return count, rows

@@ -56,7 +56,7 @@ def writer(settings: Settings, timeout: float = 3600) -> Iterator[duckdb.DuckDBP
     with _lock(settings, timeout):
         con = connect(settings, path)
         try:
-            schema.apply(con, WORK_LAYERS)
+            schema.ensure(con, WORK_LAYERS)
             yield con
         finally:
             con.close()
@@ -118,7 +118,7 @@ def writer_unlocked(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
     path.parent.mkdir(parents=True, exist_ok=True)
     con = connect(settings, path)
     try:
-        schema.apply(con, WORK_LAYERS)
+        schema.ensure(con, WORK_LAYERS)
         yield con
     finally:
         con.close()

@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from etl.absee.load import ASSET_KIND, replace_assets
 from etl.warehouse import schema
 
 STAGED_TABLES: tuple[str, ...] = (
@@ -314,6 +315,8 @@ def to_rows(parsed: Iterable[Mapping[str, Any]]) -> dict[str, list[dict[str, Any
     """Staged rows of every table for ``parsed`` filings."""
     out: dict[str, list[dict[str, Any]]] = {t: [] for t in STAGED_TABLES}
     for p in parsed:
+        if p.get("kind") == ASSET_KIND:  # an ABS-EE: its asset tables, not a report's (replace_assets)
+            continue
         acc = accession_of(p)
         out["stg_report"] += _rows_report(p, acc)
         out["stg_class_period"] += _rows_classes(p, acc)
@@ -409,6 +412,13 @@ def replace_staged(con: duckdb.DuckDBPyConnection, parsed: Sequence[Mapping[str,
         frame = frames.get(table)
         if frame is not None and len(frame):
             insert_frame(con, table, frame, _types()[table])
+    assets = [p for p in parsed if p.get("kind") == ASSET_KIND and accession_of(p) not in bad]
+    if assets:  # ABS-EE filings: their EX-102 Parquet, bulk-loaded
+        missing: dict[str, str] = {}
+        replace_assets(con, assets, rejected=missing if rejected is not None else None)
+        if rejected is not None:
+            rejected.update(missing)
+        bad = {**bad, **missing}
     return len(accessions) - len(bad)
 
 

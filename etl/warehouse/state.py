@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Sequence
+from datetime import date
 from typing import Any
 
 import duckdb
@@ -43,6 +44,9 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
     from etl.parse.annual import load_criteria
 
     rows = [(c["framework"], c["code"], c.get("section"), c.get("description")) for c in load_criteria()]
+    held = con.execute("SELECT * FROM ref_servicing_criterion").fetchall()
+    if sorted(held, key=repr) == sorted(rows, key=repr):
+        return  # every stage call loads it: unchanged is the rule, and rewriting it costs a commit
     con.execute("DELETE FROM ref_servicing_criterion")
     if rows:
         con.executemany("INSERT INTO ref_servicing_criterion VALUES (?, ?, ?, ?)", rows)
@@ -200,10 +204,11 @@ def mark_validated(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
 
 # ------------------------------------------------------------------------ release, publish
 def staged_reports(con: duckdb.DuckDBPyConnection, accessions: Sequence[str]) -> set[str]:
-    """Those of ``accessions`` that have a staged report."""
+    """Those of ``accessions`` that have a staged report (or staged asset data: an ABS-EE)."""
     return {str(r[0]) for r in con.execute(
-        "SELECT accession FROM stg_report WHERE accession IN (SELECT unnest(?::VARCHAR[]))",
-        [list(accessions)]).fetchall()}
+        "SELECT accession FROM stg_report WHERE accession IN (SELECT unnest(?::VARCHAR[])) "
+        "UNION SELECT accession FROM stg_asset_filing WHERE accession IN (SELECT unnest(?::VARCHAR[]))",
+        [list(accessions), list(accessions)]).fetchall()}
 
 
 def mark_released(con: duckdb.DuckDBPyConnection, accession: str, reason: str, run_id: str) -> None:
@@ -237,11 +242,24 @@ def reprocess_candidates(con: duckdb.DuckDBPyConnection) -> list[str]:
         "AND stage IN ('parse', 'validate') ORDER BY accession").fetchall()]
 
 
+def held_accessions(con: duckdb.DuckDBPyConnection, ciks: Sequence[int] = (), start: date | None = None,
+                    end: date | None = None) -> list[str]:
+    """Every filing held in the raw store (``reprocess --all``), optionally of some filers or
+    filed ``start..end``."""
+    rows = con.execute(
+        "SELECT accession FROM raw_filing WHERE (len(?::BIGINT[]) = 0 OR cik IN (SELECT unnest(?::BIGINT[]))) "
+        "AND (?::DATE IS NULL OR date_filed >= ?::DATE) AND (?::DATE IS NULL OR date_filed <= ?::DATE) "
+        "ORDER BY date_filed, accession", [list(ciks), list(ciks), start, start, end, end]).fetchall()
+    return [str(r[0]) for r in rows]
+
+
 def held_filings(con: duckdb.DuckDBPyConnection, accessions: Sequence[str]) -> list[FetchedFiling]:
-    """The manifest rows of those of ``accessions`` held in the raw store, as fetched filings."""
+    """The manifest rows of those of ``accessions`` held in the raw store, as fetched filings, in
+    filing order (the order a backfill stages them)."""
     rows = con.execute(
         "SELECT accession, cik, form_type, company_name, date_filed, source_url, raw_path, sha256, size_bytes "
-        "FROM raw_filing WHERE accession IN (SELECT unnest(?::VARCHAR[]))", [list(accessions)]).fetchall()
+        "FROM raw_filing WHERE accession IN (SELECT unnest(?::VARCHAR[])) ORDER BY date_filed, accession",
+        [list(accessions)]).fetchall()
     return [FetchedFiling(accession=r[0], cik=r[1], form_type=r[2], company=r[3], date_filed=str(r[4]),
                           filename=f"edgar/data/{r[1]}/{r[0]}.txt", url=r[5], path=r[6], sha256=r[7],
                           size=r[8], status="fetched", error_kind=None, reason=None) for r in rows]

@@ -172,10 +172,10 @@ def test_dag_shape(dagbag, dag_id: str) -> None:
     dag = dagbag.dags[dag_id]
     assert {"edgar", "abs"} <= set(dag.tags)
     ids = [t.task_id for t in dag.tasks]
-    assert ids == ["discover", "fetch", "parse", "stage", "validate", "load"]
+    assert ids == ["discover", "fetch_parse", "stage", "validate", "load"]
     # the chain: fetch and parse are mapped over batches; the three load steps are single tasks
-    assert dag.get_task("fetch").pool == "edgar_requests"
-    assert dag.get_task("stage").upstream_task_ids == {"parse"}
+    assert dag.get_task("fetch_parse").pool == "edgar_requests"
+    assert dag.get_task("stage").upstream_task_ids == {"fetch_parse"}
     assert dag.get_task("load").upstream_task_ids == {"validate"}
 
 

@@ -265,7 +265,9 @@ def test_the_load_announces_the_warehouse_asset_and_edgar_export_writes_the_mart
 
     demo.run_dag("edgar_export", env)
     manifest = json.loads((settings.export_dir / "manifest.json").read_text())
-    assert set(manifest["marts"]) == {"mart_deal_performance", "mart_class_factor_history", "mart_amendment_changes"}
+    # every mart, the asset-data ones too (empty here: the demo deal files no ABS-EE)
+    assert set(manifest["marts"]) == {"mart_deal_performance", "mart_class_factor_history", "mart_amendment_changes",
+                                      "mart_asset_stratification", "mart_asset_roll_rates", "mart_asset_prepayment"}
     perf = pq.read_table(settings.export_dir / "mart_deal_performance.parquet").to_pylist()
     assert [(r["cik"], float(r["ending_balance"])) for r in perf] == [(1268803, 499_707_209.0)]
     factors = pq.read_table(settings.export_dir / "mart_class_factor_history.parquet")

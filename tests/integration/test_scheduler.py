@@ -89,12 +89,12 @@ def check_result(res: dict, executor: str) -> None:
     by_task: dict[str, list[dict]] = {}
     for ti in tis:
         by_task.setdefault(ti["task_id"], []).append(ti)
-    assert set(by_task) == {"discover", "fetch", "parse", "stage", "validate", "load"}, sorted(by_task)
+    assert set(by_task) == {"discover", "fetch_parse", "stage", "validate", "load"}, sorted(by_task)
     assert all(ti["state"] == "success" for ti in tis), [(t["task_id"], t["state"]) for t in tis]
     # mapped over batches; the single-writer steps ran once
-    assert len(by_task["fetch"]) >= 1 and by_task["fetch"][0]["map_index"] >= 0
+    assert len(by_task["fetch_parse"]) >= 1 and by_task["fetch_parse"][0]["map_index"] >= 0
     assert [len(by_task[t]) for t in ("stage", "validate", "load")] == [1, 1, 1]
-    assert all(ti["pool"] == "edgar_requests" for ti in by_task["fetch"])
+    assert all(ti["pool"] == "edgar_requests" for ti in by_task["fetch_parse"])
     if executor == "CeleryExecutor":
         # every task went through the broker to the worker, on the stack's private queue
         assert all(ti["queue"] == res["queue"] for ti in tis)

@@ -157,7 +157,8 @@ def test_fixture_submissions_json_of_the_trust() -> None:
         ("10-K/A", 1, None, (1,), True),
         ("8-K", 1, None, (), False),
         ("10-Q", 1, 6189, (1,), False),
-        ("ABS-EE", 1, 6189, (), False),
+        ("ABS-EE", 1, None, (), True),  # asset-level data (issue 17): only ABS issuers file it
+        ("ABS-EE/A", 1, 2834, (), True),
         (" 8-k ", 1, 6189, (), True),
     ],
 )
@@ -211,7 +212,8 @@ def test_filter_abs_keeps_10d_without_lookup(tmp_path: Path) -> None:
     candidates = [e for e in real if e.form_type in ("10-D/A", "ABS-EE/A", "ABS-15G")]
     client = TreeClient(_settings(tmp_path))
     kept = filter_abs(client, candidates)  # type: ignore[arg-type]
-    assert [(e.form_type, e.company) for e in kept] == [("10-D/A", "BENCHMARK 2019-B12 MORTGAGE TRUST")]
+    assert [(e.form_type, e.company) for e in kept] == [("10-D/A", "BENCHMARK 2019-B12 MORTGAGE TRUST"),
+                                                       ("ABS-EE/A", "BENCHMARK 2019-B12 MORTGAGE TRUST")]
     assert client.asked == Counter()
 
 
@@ -245,3 +247,23 @@ def test_fixture_tree_is_what_the_script_builds(tmp_path: Path) -> None:
     assert built == committed
     for rel in built:
         assert (tmp_path / "edgar" / rel).read_bytes() == (TREE / rel).read_bytes(), rel
+
+
+def test_pair_asset_data_links_each_abs_ee_to_its_deals_10d() -> None:
+    from etl.edgar.discovery import IndexEntry, pair_asset_data
+
+    def e(form: str, cik: int, day: str, acc: str) -> IndexEntry:
+        return IndexEntry(form, "TRUST", cik, date.fromisoformat(day), f"edgar/data/{cik}/{acc}.txt", acc)
+
+    entries = [
+        e("10-D", 1, "2020-03-16", "0000000001-20-000001"), e("ABS-EE", 1, "2020-03-16", "0000000001-20-000002"),
+        e("10-D/A", 1, "2020-03-16", "0000000001-20-000003"),  # same day: the amendment wins
+        e("10-D", 2, "2020-03-10", "0000000002-20-000001"), e("ABS-EE", 2, "2020-03-12", "0000000002-20-000002"),
+        e("ABS-EE/A", 2, "2020-01-02", "0000000002-20-000003"),  # filed before its 10-D: the next one
+        e("ABS-EE", 3, "2020-03-16", "0000000003-20-000001"),  # another deal's 10-D never pairs
+        e("10-D", 4, "2020-03-16", "0000000004-20-000001"),
+    ]
+    assert pair_asset_data(entries) == {"0000000001-20-000002": "0000000001-20-000003",
+                                        "0000000002-20-000002": "0000000002-20-000001",
+                                        "0000000002-20-000003": None,
+                                        "0000000003-20-000001": None}

@@ -54,6 +54,8 @@ def register(sub: Any) -> None:
     p.add_argument("--label", default=None, help="run folder name under bench/.work/runs/")
     p.add_argument("--work-dir", type=Path, default=None, help="instead of bench/.work")
     p.add_argument("--profile", action="store_true", help="cProfile the single writer and one parse batch")
+    p.add_argument("--reprocess", action="store_true",
+                   help="after the backfill, `reprocess --all` every held filing (parallel) and measure its rate")
     p.add_argument("--json", action="store_true", help="one JSON line on stdout")
     p.set_defaults(func=cmd_bench)
 
@@ -73,7 +75,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
             rate_limit=args.rate_limit or (None if args.uncapped else 10.0), uncapped=args.uncapped,
             workers=args.workers, batch_size=args.batch_size, airflow=args.airflow, resume=args.resume,
             seed=args.seed if args.seed is not None else DEFAULT_SEED, max_retries=args.max_retries,
-            label=args.label, work=args.work_dir, profile=args.profile,
+            label=args.label, work=args.work_dir, profile=args.profile, reprocess=args.reprocess,
         )
         result = run_bench(opts)
     if args.json:

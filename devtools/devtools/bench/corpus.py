@@ -23,7 +23,7 @@ from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_WORK = ROOT / "bench" / ".work"
-SYNTH_DIR = ROOT / "etl" / "synth"
+SYNTH_DIR = Path(__file__).resolve().parents[1] / "synth"
 DEFAULT_SEED = 20040101
 START = date(2004, 1, 1)
 # Months of filing history per deal: long enough that deals see 10-Ks and amendments, short

@@ -1,10 +1,11 @@
 """One benchmark run: a backfill of a synthetic corpus, served by the loopback mirror, through the
 same ``etl.pipeline`` functions the ``edgar_backfill`` DAG calls.
 
-Shape of the run, as the DAG has it: discover (quarterly full index) -> plan_batches -> every
-fetch_batch in parallel -> every parse_batch in parallel (Airflow expands ``parse`` only once all
-``fetch`` map indexes are done) -> stage -> validate -> publish in the single writer. The
-parallel stages run in ``workers`` processes, standing in for two Celery workers.
+Shape of the run, as the DAG has it: discover (quarterly full index) -> plan_batches -> each
+batch fetched and parsed at once in one task (``pipeline.fetch_and_parse``), every batch in
+flight together under the shared rate cap, in ``workers`` processes standing in for Celery
+workers -> each batch staged by the single writer as it arrives, while later batches still fetch
+-> validate -> publish.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import cProfile
 import io
 import json
 import logging
-import multiprocessing
 import os
 import pstats
 import resource
@@ -21,7 +21,6 @@ import shutil
 import time
 from collections import Counter
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -56,6 +55,7 @@ class BenchOptions:
     label: str | None = None
     work: Path | None = None
     profile: bool = False
+    reprocess: bool = False  # then re-parse every held filing (``reprocess --all``) and time it
     extra: dict[str, Any] = field(default_factory=dict)
 
     def run_label(self) -> str:
@@ -81,22 +81,6 @@ def host_load() -> dict[str, Any]:
             "cpu_s": round(own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime, 1)}
 
 
-def _worker_init() -> None:
-    """Warm a worker the way a long-lived Celery worker is warm: modules imported once."""
-    logging.basicConfig(level=logging.WARNING)
-    logging.getLogger("etl").setLevel(logging.WARNING)
-    import etl.edgar.client  # noqa: F401
-    import etl.edgar.rawstore  # noqa: F401
-    import etl.edgar.sgml  # noqa: F401
-    import etl.parse  # noqa: F401
-    import etl.pipeline  # noqa: F401
-
-
-def _warm(delay: float) -> int:
-    time.sleep(delay)  # keeps this worker busy so the next warm-up task lands on another
-    return os.getpid()
-
-
 def _settings(opts: BenchOptions, url: str, data_dir: Path) -> Settings:
     kwargs: dict[str, Any] = {}
     if opts.max_retries is not None:
@@ -114,7 +98,7 @@ def _rate(n: int, seconds: float) -> float | None:
 
 def run_bench(opts: BenchOptions) -> dict[str, Any]:
     """Run one benchmark and return its JSON-able result."""
-    from devtools.mirror.server import serve_mirror
+    from devtools.mirror.server import serve_mirror_process
 
     if opts.uncapped:
         opts.rate_limit = None
@@ -136,12 +120,16 @@ def run_bench(opts: BenchOptions) -> dict[str, Any]:
     mirror_opts: dict[str, Any] = {}
     if opts.fault_rate:
         mirror_opts = {"fault_rate": opts.fault_rate, "seed": opts.fault_seed}
-    with serve_mirror(corpus.root, **mirror_opts) as mirror:
+    # the mirror in a process of its own: in this one it would share the GIL with the single
+    # writer, and its arrival times (the rate it reports) would bunch while the writer works
+    with serve_mirror_process(corpus.root, **mirror_opts) as mirror:
         settings = _settings(opts, mirror.url, data_dir)
         result = _backfill(opts, settings, corpus)
         stats = mirror.stats()
         rss = peak_rss_mb()  # before Airflow's processes join the children
         load_after, wall = host_load(), time.perf_counter() - t_run
+        if opts.reprocess:
+            result["reprocess"] = _reprocess_all(opts, settings, mirror)
         if opts.airflow:
             mirror.reset_stats()
             result["airflow"] = run_airflow(opts, corpus, mirror.url, run_dir, result)
@@ -191,38 +179,6 @@ def run_bench(opts: BenchOptions) -> dict[str, Any]:
     return out
 
 
-def _fetch_and_parse(opts: BenchOptions, settings: Settings, batches: list[Any], run_id: str, bar: Any,
-                     timings: dict[str, float], rss_at: dict[str, float]) -> tuple[list[Any], list[str]]:
-    """Every fetch_batch, then every parse_batch, in ``opts.workers`` spawned processes."""
-    from etl import pipeline
-
-    ctx = multiprocessing.get_context("spawn")  # the mirror's threads live here: never fork them
-    t = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=max(1, opts.workers), mp_context=ctx, initializer=_worker_init) as pool:
-        list(pool.map(_warm, [0.3] * max(1, opts.workers)))
-        timings["worker_start"] = time.perf_counter() - t
-
-        t = time.perf_counter()
-        bar.describe(f"bench: fetch {len(batches)} batches")
-        fetched = []
-        for out in pool.map(pipeline.fetch_batch, [settings] * len(batches), batches, [run_id] * len(batches)):
-            fetched.append(out)
-            bar.advance()
-        timings["fetch"] = time.perf_counter() - t
-        rss_at["fetch"] = peak_rss_mb()["self"]
-
-        t = time.perf_counter()
-        bar.describe(f"bench: parse {len(fetched)} batches")
-        staged = []
-        for out in pool.map(pipeline.parse_batch, [settings] * len(fetched), fetched, [run_id] * len(fetched),
-                            range(len(fetched))):
-            staged.append(out)
-            bar.advance()
-        timings["parse"] = time.perf_counter() - t
-        rss_at["parse"] = peak_rss_mb()["self"]
-    return fetched, staged
-
-
 def _backfill(opts: BenchOptions, settings: Settings, corpus: Corpus) -> dict[str, Any]:
     from etl import pipeline
 
@@ -237,20 +193,23 @@ def _backfill(opts: BenchOptions, settings: Settings, corpus: Corpus) -> dict[st
     entries = pipeline.discover(replace(settings, max_retries=Settings.max_retries), start=corpus.start,
                                 end=corpus.end)
     timings["discover"] = time.perf_counter() - t
-    batches = pipeline.plan_batches(entries, opts.batch_size)
+    batches = pipeline.work_units(entries, opts.batch_size, opts.workers)
 
     rss_at: dict[str, float] = {}
-    with progress_bar(2 * len(batches) + 3, f"bench {len(entries)} filings") as bar:
-        fetched, staged = _fetch_and_parse(opts, settings, batches, run_id, bar, timings, rss_at)
-
-        prof = cProfile.Profile() if opts.profile else None
+    with progress_bar(len(entries) + 2, f"bench {len(entries)} filings") as bar:
+        # the pipeline's own overlapped runner: every batch fetched and parsed in the worker
+        # processes, all in flight at once under the shared cap; each staged as it arrives
         t = time.perf_counter()
+        bar.describe(f"bench: fetch, parse and stage {len(batches)} batches, overlapped")
+        prof = cProfile.Profile() if opts.profile else None
         if prof:
             prof.enable()
-        bar.describe("bench: stage (single writer)")
-        st = pipeline.stage(settings, staged, run_id)
-        bar.advance()
-        timings["stage"] = time.perf_counter() - t
+        if opts.workers > 1 and len(batches) > 1:
+            pipeline._prewarm_validation()
+        results = pipeline.in_batch_order(pipeline.fetch_and_parse, settings, batches, run_id, opts.workers)
+        st, done = pipeline.stage_as_they_come(settings, results, run_id, bar.advance, timings)
+        fetched = [d["fetched"] for d in done]
+        timings["fetch_parse_stage_wall"] = time.perf_counter() - t
         rss_at["stage"] = peak_rss_mb()["self"]
         t = time.perf_counter()
         bar.describe(f"bench: validate {len(st['accessions'])} filings")
@@ -272,14 +231,19 @@ def _backfill(opts: BenchOptions, settings: Settings, corpus: Corpus) -> dict[st
     fetch_status = Counter(r.get("status") for r in flat)
     downloaded = sum(1 for r in flat if r.get("status") == "fetched" and r.get("downloaded"))
     n = len(entries)
-    pvl = timings["parse"] + timings["stage"] + timings["validate"] + timings["publish"]
+    w = max(1, min(opts.workers, len(batches)))
+    # fetch and parse overlap: their rates are per worker-second of busy time times the workers
+    for k in ("fetch", "parse"):
+        timings.setdefault(k, 0.0)
+        timings[k + "_per_worker"] = timings[k] / w
+    pvl = timings["parse_per_worker"] + timings["stage"] + timings["validate"] + timings["publish"]
     counts = metrics.outcome(settings, corpus, [e["accession"] for e in entries])
     result: dict[str, Any] = {
         "counts": counts,
         "end_to_end_filings_per_s": _rate(corpus.filings, timings["total"]),
         "stages_filings_per_s": {
-            "fetch": _rate(n, timings["fetch"]),
-            "parse": _rate(n, timings["parse"]),
+            "fetch": _rate(n, timings["fetch_per_worker"]),
+            "parse": _rate(n, timings["parse_per_worker"]),
             "validate": _rate(n, timings["validate"]),
             "load": _rate(n, timings["stage"] + timings["publish"]),
         },
@@ -299,6 +263,22 @@ def _backfill(opts: BenchOptions, settings: Settings, corpus: Corpus) -> dict[st
     if prof:
         result["profile"] = _profile_summary(prof, opts, settings, batches, fetched)
     return result
+
+
+def _reprocess_all(opts: BenchOptions, settings: Settings, mirror: Any) -> dict[str, Any]:
+    """``reprocess --all`` after the backfill: every held filing re-parsed from the raw store in
+    ``opts.workers`` processes, re-validated and published; no request may reach the mirror."""
+    from etl import pipeline
+
+    before = mirror.stats()["requests"]
+    t = time.perf_counter()
+    out = pipeline.reprocess(settings, None, "bench-reprocess", all_held=True, workers=opts.workers,
+                             batch_size=opts.batch_size)
+    wall = time.perf_counter() - t
+    return {"reprocessed": out["reprocessed"], "wall_s": round(wall, 2),
+            "filings_per_s": _rate(out["reprocessed"], wall), "timings_s": out.get("timings_s"),
+            "requests": mirror.stats()["requests"] - before,
+            "quarantined": len(out.get("validate", {}).get("quarantined", []))}
 
 
 def _profile_summary(prof: cProfile.Profile, opts: BenchOptions, settings: Settings,

@@ -195,6 +195,10 @@ class _Server(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"  # keep-alive, as clients talk to the SEC
+    # Headers and body go out as two writes: with Nagle's algorithm the body waits for the ACK of
+    # the headers, which the client delays (~40 ms on Linux), capping a keep-alive client at ~25
+    # requests/s. Real web servers send with TCP_NODELAY; so does the mirror.
+    disable_nagle_algorithm = True
     server_version = "edgar-mirror/1"
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
@@ -371,6 +375,59 @@ def start_mirror(root: str | Path, port: int = 0, **options: Any) -> MirrorHandl
 def serve_mirror(root: str | Path, port: int = 0, **fault_opts: Any) -> Iterator[MirrorHandle]:
     """``with serve_mirror(root, fault_rate=0.2, seed=1) as m: ... m.url ... m.stats()``."""
     handle = start_mirror(root, port, **fault_opts)
+    try:
+        yield handle
+    finally:
+        handle.stop()
+
+
+class MirrorProcess:
+    """A mirror in a process of its own, with the ``MirrorHandle`` calls a benchmark uses.
+
+    A mirror thread inside the process under test shares its GIL: while that process's single
+    writer works, requests wait to be read and their arrival times bunch, so the server-side
+    rate the benchmark reports would be the mirror's own delay, not the client's pacing.
+    """
+
+    def __init__(self, root: str | Path, **options: Any) -> None:
+        import subprocess
+        import sys
+
+        self._proc = subprocess.Popen(
+            [sys.executable, "-c", "import json, sys; from devtools.mirror.server import serve_forever; "
+             "serve_forever(sys.argv[1], 0, **json.loads(sys.argv[2]))", str(root), json.dumps(options)],
+            stdout=subprocess.PIPE, text=True)
+        assert self._proc.stdout is not None
+        line = self._proc.stdout.readline()  # "EDGAR mirror of ... at http://127.0.0.1:PORT"
+        if " at http://" not in line:
+            self._proc.kill()
+            raise RuntimeError(f"mirror process did not start: {line!r}")
+        self.url = line.rsplit(" at ", 1)[1].strip()
+
+    def _get(self, path: str) -> Any:
+        import urllib.request
+
+        with urllib.request.urlopen(self.url + path, timeout=10) as resp:
+            return json.loads(resp.read() or b"null")
+
+    def stats(self) -> dict[str, Any]:
+        return dict(self._get("/__mirror__/stats"))
+
+    def reset_stats(self) -> None:
+        self._get("/__mirror__/reset")
+
+    def stop(self) -> None:
+        self._proc.terminate()
+        try:
+            self._proc.wait(timeout=10)
+        except Exception:  # noqa: BLE001 - a mirror that ignores SIGTERM is killed
+            self._proc.kill()
+
+
+@contextmanager
+def serve_mirror_process(root: str | Path, **options: Any) -> Iterator[MirrorProcess]:
+    """``serve_mirror`` in a separate process (for benchmarks of multi-process runs)."""
+    handle = MirrorProcess(root, **options)
     try:
         yield handle
     finally:

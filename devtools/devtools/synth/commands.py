@@ -45,6 +45,9 @@ def register(sub: Any) -> None:
                    help="stop after N submissions")
     p.add_argument("--start", type=date.fromisoformat, default=date(2004, 1, 1),
                    help="first closing month, YYYY-MM-DD (default 2004-01-01)")
+    p.add_argument("--asset-data", type=int, default=0, metavar="N",
+                   help="with each 10-D distributed from 2016-11-23 on, a Form ABS-EE of N assets whose "
+                        "balances add up to the 10-D's pool balance (default 0: none)")
     p.set_defaults(func=run)
 
 
@@ -60,8 +63,10 @@ def run(args: argparse.Namespace) -> int:
 
         summary = generate(args.out, deals=args.deals, months=args.months, seed=args.seed,
                            inject_errors=args.inject_errors, start=args.start, max_filings=args.max_filings,
-                           progress=advance)
+                           progress=advance, asset_data=args.asset_data)
     out = asdict(summary)
+    if not args.asset_data:
+        out.pop("asset_data_filings")
     out["out_dir"] = str(summary.out_dir)
     json.dump(out, sys.stdout, indent=1)
     sys.stdout.write("\n")

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from devtools.synth import forms
+from devtools.synth.absee import ASSET_DATA_START, DEAL_ASSET_CLASSES, AssetPool, asset_data_documents
 from devtools.synth.deals import NOISE_CIK_BASE, DealSpec, build_deals
 from devtools.synth.edgar import Accessions, Document, Filer, Filing, MirrorWriter
 from devtools.synth.engine import DealEngine
@@ -68,6 +69,7 @@ class SynthSummary:
     injected_errors: int
     capped: bool
     seconds: float = field(compare=False)
+    asset_data_filings: int = 0  # ABS-EE filings (``asset_data`` > 0 only)
 
 
 class _Capped(Exception):
@@ -101,8 +103,10 @@ def _film(filed: date, rng: random.Random) -> str:
 
 class _Generator:
     def __init__(self, out_dir: Path, seed: int, inject_errors: float, max_filings: int | None,
-                 gt: TextIO) -> None:
+                 gt: TextIO, asset_data: int = 0) -> None:
         self.out = out_dir
+        self.asset_data = asset_data
+        self.asset_pools: dict[int, AssetPool] = {}
         self.seed = seed
         self.inject_rate = inject_errors
         self.max = max_filings
@@ -113,6 +117,7 @@ class _Generator:
         self.by_form: dict[str, int] = {}
         self.stats = {"distribution_reports": 0, "amendments": 0, "annual_reports": 0, "noise_filings": 0,
                       "filings_with_errors": 0, "injected_errors": 0}
+        self.asset_data_filings = 0  # kept apart from stats: a corpus without them is unchanged
         self.errors_by_kind: dict[str, int] = {}
         self.first_filed: date | None = None
         self.last_filed: date | None = None
@@ -172,6 +177,8 @@ class _Generator:
         self._emit(filing, record)
         self.stats["distribution_reports"] += 1
         self._annual_dates.setdefault((deal.index, dist.year), []).append((dist, form))
+        if self.asset_data and form == "10-D" and dist >= ASSET_DATA_START:
+            self.asset_filing(deal, filer, period, filed, accession, rng)
         if errors:
             self.stats["filings_with_errors"] += 1
             for e in errors:
@@ -242,6 +249,31 @@ class _Generator:
             "errors": errors,
         }
 
+    # -- asset-level data (ABS-EE) --------------------------------------------------------
+
+    def asset_filing(self, deal: DealSpec, filer: Filer, period: dict[str, Any], filed: date, report_accession: str,
+                     rng: random.Random) -> None:
+        """The deal's Form ABS-EE for the period of a 10-D, filed the same day: EX-102 asset data whose
+        ending balances add up to the 10-D's (true) Total pool ending balance, EX-103 raw text."""
+        asset_class = DEAL_ASSET_CLASSES[deal.index % len(DEAL_ASSET_CLASSES)]
+        pool = self.asset_pools.setdefault(deal.index, AssetPool(deal.index, asset_class, self.asset_data,
+                                                                 self.seed, deal.unit))
+        dist: date = period["distribution_date"]
+        period_end = date(dist.year, dist.month, 1) - timedelta(days=1)
+        period_begin = date(period_end.year, period_end.month, 1)
+        total = next(p for p in period["pools"] if p["pool"] == "Total")
+        values, indexes, truth = pool.step(total, period_begin, period_end)
+        docs = [Document(t, name, desc, text) for t, name, desc, text in asset_data_documents(
+            asset_class, deal.name, indexes, values, seed=pool.seed, period_end=period_end)]
+        accession = self.acc.next(deal.agent_cik, filed)
+        filing = Filing(accession, "ABS-EE", filer, filed, _accepted(filed, rng), dist, docs, _film(filed, rng))
+        self._emit(filing, {"kind": "asset_data", "deal_name": deal.name, "asset_class": asset_class,
+                            "report_accession": report_accession, "distribution_date": dist.isoformat(),
+                            "reporting_period_begin": period_begin.isoformat(),
+                            "reporting_period_end": period_end.isoformat(), "document": docs[1].filename,
+                            "amount_decimals": 2, **truth})
+        self.asset_data_filings += 1
+
     # -- annual reports -----------------------------------------------------------------
 
     def annual(self, deal: DealSpec, filer: Filer, year: int) -> None:
@@ -298,18 +330,22 @@ def _prepare(out_dir: Path) -> None:
 
 def generate(out_dir: Path, deals: int, months: int, seed: int, inject_errors: float = 0.0,
              start: date = date(2004, 1, 1), max_filings: int | None = None,
-             progress: Callable[[int, int], None] | None = None) -> SynthSummary:
+             progress: Callable[[int, int], None] | None = None, asset_data: int = 0) -> SynthSummary:
     """Write a synthetic EDGAR mirror of ``deals`` trusts × ``months`` distributions under ``out_dir``.
 
     Deterministic for a seed: same arguments, same bytes. ``inject_errors`` is the share of
     distribution reports printed with a planted mistake (recorded in ground_truth.jsonl);
-    ``max_filings`` caps the number of submissions written."""
+    ``max_filings`` caps the number of submissions written. ``asset_data`` > 0: each 10-D distributed
+    from 2016-11-23 on (Regulation AB II) comes with a Form ABS-EE of that many assets, their
+    balances adding up to the 10-D's pool balance (ground truth kind ``asset_data``)."""
     if deals < 1 or months < 1:
         raise ValueError("deals and months must be at least 1")
     if not 0.0 <= inject_errors <= 1.0:
         raise ValueError("inject_errors is a rate between 0 and 1")
     if max_filings is not None and max_filings < 1:
         raise ValueError("max_filings must be at least 1")
+    if asset_data < 0:
+        raise ValueError("asset_data is a number of assets per ABS-EE (0: none)")
     t0 = time.perf_counter()
     out_dir = Path(out_dir)
     _prepare(out_dir)
@@ -321,7 +357,7 @@ def generate(out_dir: Path, deals: int, months: int, seed: int, inject_errors: f
     last = max(d.first_year * 12 + d.first_month - 1 + months - 1 for d in specs)
     capped = False
     with (out_dir / "ground_truth.jsonl").open("w", encoding="utf-8") as gt:
-        g = _Generator(out_dir, seed, inject_errors, max_filings, gt)
+        g = _Generator(out_dir, seed, inject_errors, max_filings, gt, asset_data)
         try:
             for gm in range(first, last + 1):
                 year, month = gm // 12, gm % 12 + 1
@@ -355,10 +391,15 @@ def generate(out_dir: Path, deals: int, months: int, seed: int, inject_errors: f
                        "amount_decimals": 0 if d.unit == 1 else 2} for d in specs],
         "noise_ciks": [c.cik for c in NOISE_COMPANIES] + [o.cik for o in NOISE_OWNERS],
     }
+    if asset_data:  # only then: a corpus without asset data keeps its bytes
+        manifest.update(asset_data=asset_data, asset_data_filings=g.asset_data_filings,
+                        asset_classes={str(d.cik): DEAL_ASSET_CLASSES[d.index % len(DEAL_ASSET_CLASSES)]
+                                       for d in specs})
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     return SynthSummary(out_dir=out_dir, seed=seed, deals=deals, months=months, filings=g.count,
                         by_form=dict(sorted(g.by_form.items())), capped=capped,
-                        seconds=round(time.perf_counter() - t0, 3), **g.stats)
+                        seconds=round(time.perf_counter() - t0, 3), asset_data_filings=g.asset_data_filings,
+                        **g.stats)
 
 
 __all__ = ["SynthSummary", "generate", "plan_corpus"]

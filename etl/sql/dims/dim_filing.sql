@@ -1,5 +1,7 @@
 -- dim_filing: every filing the pipeline holds, with its envelope facts and its fate.
 -- Grain: one row per filing. Key: filing_key (= skey(accession)); natural key accession.
+-- report_kind: the parsed report's kind, or asset_data for a Form ABS-EE whose EX-102 was staged (its
+-- report_document the EX-102's file name).
 -- depends_on:
 CREATE OR REPLACE TABLE dim_filing AS
 SELECT
@@ -15,8 +17,8 @@ SELECT
     h.sic,
     h.file_number,
     h.document_count,
-    r.kind AS report_kind,
-    r.document AS report_document,
+    coalesce(r.kind, CASE WHEN a.accession IS NOT NULL THEN 'asset_data' END) AS report_kind,
+    coalesce(r.document, a.document) AS report_document,
     r.distribution_date,
     f.source_url,
     f.raw_path,
@@ -30,6 +32,7 @@ SELECT
 FROM raw_filing AS f
 LEFT JOIN filing_header AS h USING (accession)
 LEFT JOIN stg_report AS r USING (accession)
+LEFT JOIN stg_asset_filing AS a USING (accession)
 LEFT JOIN int_report_version AS v USING (accession)
 LEFT JOIN dq_filing_status AS s USING (accession)
 LEFT JOIN etl_status AS st USING (accession)

@@ -8,7 +8,8 @@
 --   warn_count   checks of severity warn that flagged a row.
 --   reasons      one line per failing or warning row: check, scope, residual against tolerance; the
 --                extraction checks (issue 12) count figures, not dollars, so theirs is the row's detail,
---                which names the class, measure, table and line ("class A-2 has no interest: ..."),
+--                which names the class, measure, table and line ("class A-2 has no interest: ..."), and
+--                so is the asset checks' (issue 17), which name the assets and the 10-D,
 --                in a fixed order (every column that tells rows apart is in the ORDER BY).
 CREATE OR REPLACE VIEW dq_filing_status AS
 WITH active_override AS (
@@ -39,7 +40,8 @@ SELECT accession,
            CASE WHEN status IN ('fail', 'warn')
                 THEN check_name || ' [' || CASE WHEN released_reason IS NOT NULL THEN 'released' ELSE status END
                      || '] '
-                     || CASE WHEN check_name LIKE 'extraction\_%' ESCAPE '\' AND detail IS NOT NULL THEN detail
+                     || CASE WHEN (check_name LIKE 'extraction\_%' ESCAPE '\' OR check_name LIKE 'asset\_%' ESCAPE '\')
+                                  AND detail IS NOT NULL THEN detail
                              ELSE coalesce(scope, '')
                                   || coalesce(' ' || coalesce(class, pool, bucket), '') || coalesce(' ' || measure, '')
                                   || ': residual ' || coalesce(CAST(round(residual, 6) AS VARCHAR), 'NULL')
