@@ -112,3 +112,17 @@ def test_corpus_cache_key_covers_the_generator_source() -> None:
 
     assert (SYNTH_DIR / "generate.py").is_file()
     assert synth_fingerprint() != hashlib.sha256(b"").hexdigest()[:12]
+
+
+def test_a_corpus_with_asset_data_is_backfilled_and_counted(tmp_path: Path) -> None:
+    """``--asset-data``: 10-Ds from 2017 with their ABS-EEs; every ABS-EE and asset of the truth is
+    staged and loaded, and a second reprocess touches no server."""
+    r = run_bench(BenchOptions(filings=24, uncapped=True, asset_data=15, workers=2, batch_size=10, label="a",
+                               work=tmp_path, reprocess=True))
+    _invariants(r)
+    ad = r["asset_data"]
+    assert ad["abs_ee_in_truth"] >= 8 and ad["abs_ee_staged"] == ad["abs_ee_in_truth"]
+    assert ad["assets_staged"] == ad["assets_in_truth"] == ad["asset_periods_loaded"] == 15 * ad["abs_ee_in_truth"]
+    assert ad["abs_ee_quarantined"] == 0
+    assert r["corpus"]["start"] >= "2017-01-01"
+    assert r["reprocess"]["reprocessed"] == r["filings"] and r["reprocess"]["requests"] == 0

@@ -54,6 +54,8 @@ def register(sub: Any) -> None:
     p.add_argument("--label", default=None, help="run folder name under bench/.work/runs/")
     p.add_argument("--work-dir", type=Path, default=None, help="instead of bench/.work")
     p.add_argument("--profile", action="store_true", help="cProfile the single writer and one parse batch")
+    p.add_argument("--asset-data", type=int, default=0, metavar="N",
+                   help="a 2017+ corpus whose 10-Ds come with a Form ABS-EE of N assets each")
     p.add_argument("--reprocess", action="store_true",
                    help="after the backfill, `reprocess --all` every held filing (parallel) and measure its rate")
     p.add_argument("--json", action="store_true", help="one JSON line on stdout")
@@ -76,6 +78,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
             workers=args.workers, batch_size=args.batch_size, airflow=args.airflow, resume=args.resume,
             seed=args.seed if args.seed is not None else DEFAULT_SEED, max_retries=args.max_retries,
             label=args.label, work=args.work_dir, profile=args.profile, reprocess=args.reprocess,
+            asset_data=args.asset_data,
         )
         result = run_bench(opts)
     if args.json:

@@ -77,8 +77,13 @@ def _shape(filings: int) -> tuple[int, int]:
     return plan_corpus(filings, months=min(MAX_MONTHS, max(MIN_MONTHS, filings // 50)))
 
 
-def _key(filings: int, inject_errors: float, seed: int) -> str:
-    return f"n{filings}-e{inject_errors:g}-s{seed}-g{synth_fingerprint()}"
+#: First filing date of a corpus with asset data: Regulation AB II (10-D and ABS-EE) era.
+ASSET_DATA_START = date(2017, 1, 1)
+
+
+def _key(filings: int, inject_errors: float, seed: int, asset_data: int = 0) -> str:
+    assets = f"-a{asset_data}" if asset_data else ""
+    return f"n{filings}-e{inject_errors:g}{assets}-s{seed}-g{synth_fingerprint()}"
 
 
 def _truth_summary(path: Path) -> tuple[int, int, date, date]:
@@ -102,13 +107,15 @@ def _truth_summary(path: Path) -> tuple[int, int, date, date]:
 
 
 def corpus_for(filings: int, inject_errors: float = 0.0, seed: int = DEFAULT_SEED,
-               work: Path | None = None) -> Corpus:
-    """The cached corpus for these parameters, generating it (atomically) if absent."""
+               work: Path | None = None, asset_data: int = 0) -> Corpus:
+    """The cached corpus for these parameters, generating it (atomically) if absent. With
+    ``asset_data`` > 0 the deals file 10-Ds from 2017 on, each with a Form ABS-EE of that many
+    assets (Schedule AL), so the backfill covers asset-level data too."""
     from devtools.synth import generate
 
     base = (work or work_root()) / "corpus"
     base.mkdir(parents=True, exist_ok=True)
-    target = base / _key(filings, inject_errors, seed)
+    target = base / _key(filings, inject_errors, seed, asset_data)
     took: float | None = None
     with FileLock(str(target) + ".lock", timeout=3600):
         if not (target / ".complete").is_file():
@@ -119,13 +126,15 @@ def corpus_for(filings: int, inject_errors: float = 0.0, seed: int = DEFAULT_SEE
             t = time.perf_counter()
             for attempt in range(4):  # bounded: grow the shape until the generator yields enough
                 summary = generate(tmp, deals=deals, months=months, seed=seed, inject_errors=inject_errors,
-                                   start=START, max_filings=filings)
+                                   start=ASSET_DATA_START if asset_data else START, max_filings=filings,
+                                   asset_data=asset_data)
                 if summary.filings >= filings or attempt == 3:
                     break
                 deals = math.ceil(deals * 1.5 * filings / max(summary.filings, 1))
             took = time.perf_counter() - t
             (tmp / ".complete").write_text(json.dumps({"filings": filings, "deals": deals, "months": months,
-                                                       "seed": seed, "inject_errors": inject_errors}))
+                                                       "seed": seed, "inject_errors": inject_errors,
+                                                       "asset_data": asset_data}))
             os.replace(tmp, target)
     truth = target / "ground_truth.jsonl"
     abs_n, n, lo, hi = _truth_summary(truth)

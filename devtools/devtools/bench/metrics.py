@@ -161,3 +161,25 @@ def dq_scores(settings: Settings, corpus: Any) -> dict[str, Any]:
         "dq_recall_by_kind": dict(sorted(by_kind.items())),
         "dq_false_positive_sample": sorted(flagged - injected)[:5],
     }
+
+
+def asset_data(settings: Settings, corpus: Any) -> dict[str, Any]:
+    """What an ABS-EE corpus put in the warehouse, against its ground truth: Form ABS-EE filings
+    and assets in the truth, staged, loaded into ``fct_asset_period``, and quarantined."""
+    truth = [rec for rec in corpus.truth() if rec.get("kind") == "asset_data"]
+    con = _open(settings.data_dir)
+    if con is None:
+        raise RuntimeError(f"no published warehouse under {settings.data_dir}")
+    try:
+        staged, staged_assets = con.execute(
+            "SELECT count(*), coalesce(sum(asset_count), 0) FROM stg_asset_filing").fetchone()
+        loaded = con.execute("SELECT count(*) FROM fct_asset_period").fetchone()[0]
+        quarantined = con.execute(
+            "SELECT count(*) FROM dq_filing_status WHERE status = 'fail' "
+            "AND accession IN (SELECT accession FROM stg_asset_filing)").fetchone()[0]
+    finally:
+        con.close()
+    return {"abs_ee_in_truth": len(truth),
+            "assets_in_truth": sum(int(rec.get("asset_count") or len(rec.get("assets") or [])) for rec in truth),
+            "abs_ee_staged": int(staged), "assets_staged": int(staged_assets),
+            "asset_periods_loaded": int(loaded), "abs_ee_quarantined": int(quarantined)}

@@ -112,6 +112,12 @@ def results_block(results: dict[str, Any]) -> str:
                 f"- **Data quality** ({r['name']}): recall {r['dq_recall']}, precision {r.get('dq_precision')} "
                 f"({r['dq_true_positives']} of {r['dq_injected']} filings with a printed mistake quarantined, "
                 f"{r['dq_flagged']} quarantined in all; by kind: {kinds}).")
+        ad = r.get("asset_data")
+        if ad:
+            extra.append(
+                f"- **Asset data** ({r['name']}): {_f(ad['abs_ee_staged'])} of {_f(ad['abs_ee_in_truth'])} Form ABS-EE "
+                f"filings staged with {_f(ad['assets_staged'])} of {_f(ad['assets_in_truth'])} assets, "
+                f"{_f(ad['asset_periods_loaded'])} rows in `fct_asset_period`, {ad['abs_ee_quarantined']} quarantined.")
         if r.get("resume"):
             extra.append(
                 f"- **Resume** ({r['name']}): {r.get('previously_not_loaded')} filings were not loaded after the "

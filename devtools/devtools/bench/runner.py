@@ -56,14 +56,16 @@ class BenchOptions:
     work: Path | None = None
     profile: bool = False
     reprocess: bool = False  # then re-parse every held filing (``reprocess --all``) and time it
+    asset_data: int = 0  # > 0: a 2017+ corpus whose 10-Ds come with ABS-EEs of this many assets
     extra: dict[str, Any] = field(default_factory=dict)
 
     def run_label(self) -> str:
         if self.label:
             return self.label
         cap = "uncapped" if self.uncapped else f"cap{self.rate_limit:g}"
+        assets = f"-a{self.asset_data}" if self.asset_data else ""
         return (f"n{self.filings}-{cap}-w{self.workers}-b{self.batch_size}-f{self.fault_rate:g}"
-                f"-e{self.inject_errors:g}")
+                f"-e{self.inject_errors:g}{assets}")
 
 
 def peak_rss_mb() -> dict[str, float]:
@@ -104,7 +106,7 @@ def run_bench(opts: BenchOptions) -> dict[str, Any]:
         opts.rate_limit = None
     work = work_root(opts.work)
     t = time.perf_counter()
-    corpus = corpus_for(opts.filings, opts.inject_errors, opts.seed, work)
+    corpus = corpus_for(opts.filings, opts.inject_errors, opts.seed, work, asset_data=opts.asset_data)
     corpus_s = time.perf_counter() - t
     run_dir = work / "runs" / opts.run_label()
     data_dir = run_dir / "data"
@@ -174,6 +176,8 @@ def run_bench(opts: BenchOptions) -> dict[str, Any]:
         out["loaded_after_resume"] = sum(1 for s in loaded_now.values() if s.endswith(":loaded"))
     if opts.inject_errors:
         out.update(metrics.dq_scores(settings, corpus))
+    if opts.asset_data:
+        out["asset_data"] = metrics.asset_data(settings, corpus)
     if "airflow" in out:
         out["airflow_overhead_s"] = out["airflow"].get("overhead_s")
     return out

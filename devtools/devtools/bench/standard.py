@@ -40,6 +40,7 @@ class Row:
     args: tuple[str, ...]
     filings: int
     inject_errors: float = 0.0
+    asset_data: int = 0
 
     @property
     def command(self) -> str:
@@ -58,6 +59,7 @@ def suite(sizes: tuple[int, ...] = SIZES) -> list[Row]:
                                     "--label", "resume-500"), 500),
         Row("resume-500", ("--filings", "500", "--uncapped", "--resume", "--label", "resume-500"), 500),
         Row("dq-1000", ("--filings", "1000", "--inject-errors", "0.1", "--uncapped"), 1000, 0.1),
+        Row("absee-600", ("--filings", "600", "--uncapped", "--asset-data", "500"), 600, asset_data=500),
     ]
     return rows
 
@@ -163,9 +165,10 @@ def run_standard(work: Path | None = None, sizes: tuple[int, ...] | None = None)
     started = datetime.now(UTC).isoformat(timespec="seconds")
     # Corpora first, in this process: generation is not part of any row's time or memory.
     gen: dict[str, float | None] = {}
-    for spec in {(r.filings, r.inject_errors) for r in rows_spec}:
-        c = corpus_for(spec[0], spec[1], work=work_root(work))
-        gen[f"n{spec[0]}-e{spec[1]:g}"] = round(c.generate_s, 1) if c.generate_s is not None else None
+    for spec in sorted({(r.filings, r.inject_errors, r.asset_data) for r in rows_spec}):
+        c = corpus_for(spec[0], spec[1], work=work_root(work), asset_data=spec[2])
+        name = f"n{spec[0]}-e{spec[1]:g}" + (f"-a{spec[2]}" if spec[2] else "")
+        gen[name] = round(c.generate_s, 1) if c.generate_s is not None else None
     rows = []
     for spec in rows_spec:
         print(f"bench: {spec.command}", file=sys.stderr, flush=True)
