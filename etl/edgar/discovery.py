@@ -353,12 +353,15 @@ def filter_abs(client: EdgarClient, entries: Iterable[IndexEntry], cache: SicCac
     entries = list(entries)
     watch = client.settings.watchlist_ciks
     cache = cache or sic_cache_for(client)
+    # Only ABS issuers file 10-Ds and ABS-EEs, so a filer listed with one of those here is an ABS
+    # issuer: its 8-Ks and 10-Ks need no SIC lookup (one request less per post-2006 deal).
+    issuers = {e.cik for e in entries if e.form_type.strip().upper() in ALWAYS_ABS_FORMS}
     out: list[IndexEntry] = []
     for e in entries:
         form = e.form_type.strip().upper()
         if form not in ABS_FORMS:
             continue
-        if form in ALWAYS_ABS_FORMS or e.cik in watch:
+        if form in ALWAYS_ABS_FORMS or e.cik in watch or e.cik in issuers:
             out.append(e)
             continue
         if lookup_sic(client, e.cik, cache) == ABS_SIC:

@@ -217,6 +217,23 @@ def test_filter_abs_keeps_10d_without_lookup(tmp_path: Path) -> None:
     assert client.asked == Counter()
 
 
+def test_filter_abs_takes_a_10d_filer_as_an_abs_issuer_without_lookup(tmp_path: Path) -> None:
+    """A filer listed with a 10-D (or ABS-EE) in the same listing is an ABS issuer: its 8-K and
+    10-K are kept with no SIC lookup; an 8-K filer with no such filing is still looked up."""
+    from datetime import date
+
+    def entry(form: str, cik: int, acc: str) -> IndexEntry:
+        return IndexEntry(form_type=form, company="SOME TRUST 2019-1", cik=cik, date_filed=date(2020, 3, 18),
+                          filename=f"edgar/data/{cik}/{acc}.txt", accession=acc)
+
+    entries = [entry("10-K", 777, "0000000777-20-000001"), entry("10-D", 777, "0000000777-20-000002"),
+               entry("8-K", 888, "0000000888-20-000001")]
+    client = TreeClient(_settings(tmp_path))
+    kept = filter_abs(client, entries)  # type: ignore[arg-type]
+    assert [(e.form_type, e.cik) for e in kept] == [("10-K", 777), ("10-D", 777)]
+    assert client.asked == Counter({"submissions/CIK0000000888.json": 1})
+
+
 def test_filter_abs_watchlist_wins_without_lookup(tmp_path: Path) -> None:
     entries = parse_index((TREE / "Archives/edgar/daily-index/2004/QTR1/form.20040105.idx").read_text())
     client = TreeClient(_settings(tmp_path, frozenset({824142})))
