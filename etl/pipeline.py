@@ -407,25 +407,11 @@ def reprocess(
     missing = sorted(set(wanted) - {f["accession"] for f in fetched})
     if not fetched:
         return {"reprocessed": 0, "missing_from_raw": missing}
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-    work = work_units(fetched, batch_size, workers)
-    if workers > 1 and len(work) > 1:
-        _prewarm_validation()
-    results = in_batch_order(parse_only, settings, work, run_id, workers)
-    st, _done = stage_as_they_come(settings, results, run_id, timings=timings)
-    t = time.perf_counter()
-    with stage_of(settings, "validate"):
-        dq = validate(settings, st["accessions"], run_id)
-    timings["validate"] = time.perf_counter() - t
-    t = time.perf_counter()
-    with stage_of(settings, "publish"):
-        pub = publish(settings, run_id)
-    timings["publish"] = time.perf_counter() - t
-    timings["total"] = time.perf_counter() - t0
-    return {"reprocessed": len(fetched), "missing_from_raw": missing, "validate": dq, "publish": pub,
-            "timings_s": {k: round(v, 3) for k, v in timings.items()},
-            "filings_per_s": round(len(fetched) / timings["total"], 1) if timings["total"] > 0 else None}
+    out = _overlapped_load(parse_only, settings, fetched, run_id, batch_size, workers)
+    total = out["timings_s"]["total"]
+    return {"reprocessed": len(fetched), "missing_from_raw": missing, "validate": out["validate"],
+            "publish": out["publish"], "timings_s": out["timings_s"],
+            "filings_per_s": round(len(fetched) / total, 1) if total > 0 else None}
 
 
 def release(settings: Settings, accessions: Sequence[str], reason: str, released_by: str,
@@ -479,14 +465,22 @@ def fetch_and_parse(settings: Settings, entries: Sequence[DiscoveredFiling], run
     except Exception as exc:
         log.exception("fetch of batch %d failed", batch)
         raise BatchStageError("fetch", type(exc).__name__, str(exc)) from exc
-    t_fetch = time.perf_counter() - t
+    return _parsed(settings, fetched, run_id, batch, fetch_s=time.perf_counter() - t, yielding=True)
+
+
+def _parsed(settings: Settings, fetched: Sequence[FetchedFiling], run_id: str, batch: int, fetch_s: float,
+            yielding: bool) -> BatchResult:
+    """Parse a fetched batch into its staged file; a crash names the parse stage."""
     t = time.perf_counter()
     try:
-        staged = _yielding_cpu(parse_batch, settings, fetched, run_id, batch)
+        if yielding:
+            staged = _yielding_cpu(parse_batch, settings, fetched, run_id, batch)
+        else:
+            staged = parse_batch(settings, fetched, run_id, batch=batch)
     except Exception as exc:
         log.exception("parse of batch %d failed", batch)
         raise BatchStageError("parse", type(exc).__name__, str(exc)) from exc
-    return {"batch": batch, "fetched": fetched, "staged": staged, "fetch_s": t_fetch,
+    return {"batch": batch, "fetched": list(fetched), "staged": staged, "fetch_s": fetch_s,
             "parse_s": time.perf_counter() - t}
 
 
@@ -526,15 +520,9 @@ def _yielding_cpu(fn: Callable[..., str], *args: Any) -> str:
 
 
 def parse_only(settings: Settings, fetched: Sequence[FetchedFiling], run_id: str, batch: int) -> BatchResult:
-    """Parse held filings again (``reprocess``): the same task without the fetch."""
-    t = time.perf_counter()
-    try:
-        staged = parse_batch(settings, fetched, run_id, batch=batch)
-    except Exception as exc:
-        log.exception("parse of batch %d failed", batch)
-        raise BatchStageError("parse", type(exc).__name__, str(exc)) from exc
-    return {"batch": batch, "fetched": list(fetched), "staged": staged, "fetch_s": 0.0,
-            "parse_s": time.perf_counter() - t}
+    """Parse held filings again (``reprocess``): the same task without the fetch (nothing to
+    yield the CPU to)."""
+    return _parsed(settings, fetched, run_id, batch, fetch_s=0.0, yielding=False)
 
 
 def _warm_worker() -> None:
@@ -596,7 +584,7 @@ def work_units(items: Sequence[Any], batch_size: int, workers: int) -> list[list
     return plan_batches(items, min(batch_size, per_unit))
 
 
-def _prewarm_validation() -> None:
+def prewarm_validation() -> None:
     """Import Great Expectations (~4 s of one core) in a background thread while the batches are
     still fetching and parsing, instead of when validate starts after the last batch."""
     import importlib
@@ -679,12 +667,27 @@ def run(
     gives the wall time of each load step and, for fetch and parse, the busy time summed over
     the workers (with overlap they add up to more than the wall).
     """
+    out = _overlapped_load(fetch_and_parse, settings, entries, run_id, batch_size, workers, progress)
+    return {"discovered": len(entries), **out}
+
+
+def _overlapped_load(
+    task: Callable[..., BatchResult],
+    settings: Settings,
+    items: Sequence[Any],
+    run_id: str,
+    batch_size: int,
+    workers: int,
+    progress: Callable[[int], object] | None = None,
+) -> dict[str, Any]:
+    """``task`` over the batches in ``workers`` processes, each batch staged as it arrives, then
+    validate and publish: the shape ``run`` and ``reprocess`` share."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    batches = work_units(entries, batch_size, workers)
+    batches = work_units(items, batch_size, workers)
     if workers > 1 and len(batches) > 1:
-        _prewarm_validation()
-    results = in_batch_order(fetch_and_parse, settings, batches, run_id, workers)
+        prewarm_validation()
+    results = in_batch_order(task, settings, batches, run_id, workers)
     staged_summary, _done = stage_as_they_come(settings, results, run_id, progress, timings)
     timings["fetch_parse_stage_wall"] = time.perf_counter() - t0
     t = time.perf_counter()
@@ -696,5 +699,5 @@ def run(
         pub = publish(settings, run_id)
     timings["load"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
-    return {"discovered": len(entries), "stage": staged_summary, "validate": dq, "publish": pub,
+    return {"stage": staged_summary, "validate": dq, "publish": pub,
             "timings_s": {k: round(v, 3) for k, v in timings.items()}}

@@ -32,6 +32,16 @@ CIK = 1268803
 ENDING_1A1 = 235944397  # class 1-A1's ending balance in the seed 8-K
 
 
+def _build_wheel(out_dir: Path, env: dict[str, str]) -> Path:
+    """The project's wheel, built from the tree as it is: setuptools' staging folder (build/lib)
+    is emptied first, or a module removed from the tree since the last build would ship."""
+    shutil.rmtree(ROOT / "build" / "lib", ignore_errors=True)
+    _run([str(UV), "build", "--wheel", "--out-dir", str(out_dir), str(ROOT)], cwd=out_dir.parent, env=env)
+    wheels = sorted(out_dir.glob("edgar_abs_etl-*.whl"))
+    assert len(wheels) == 1, wheels
+    return wheels[0]
+
+
 def _run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: float = 600) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     assert proc.returncode == 0, f"{' '.join(cmd)} exited {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
@@ -46,14 +56,12 @@ def wheel_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
     base = tmp_path_factory.mktemp("wheel")
     dist = base / "dist"
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    _run([str(UV), "build", "--wheel", "--out-dir", str(dist), str(ROOT)], cwd=base, env=env)
-    wheels = sorted(dist.glob("edgar_abs_etl-*.whl"))
-    assert len(wheels) == 1, wheels
+    wheel = _build_wheel(dist, env)
     venv = base / "venv"
     _run([str(UV), "venv", "--python", sys.executable, str(venv)], cwd=base, env=env)
     py = str(venv / "bin" / "python")
     _run([str(UV), "pip", "install", "--python", py, "-q", "-r", str(ROOT / "requirements.lock")], cwd=base, env=env)
-    _run([str(UV), "pip", "install", "--python", py, "-q", "--no-deps", str(wheels[0])], cwd=base, env=env)
+    _run([str(UV), "pip", "install", "--python", py, "-q", "--no-deps", str(wheel)], cwd=base, env=env)
     work = base / "work"
     work.mkdir()
     yield venv / "bin", work
@@ -70,8 +78,8 @@ def _env(work: Path, **extra: str) -> dict[str, str]:
 def test_wheel_holds_the_product_and_its_data_only() -> None:
     dist = ROOT / "build" / "wheel-test"
     shutil.rmtree(dist, ignore_errors=True)
-    _run([str(UV), "build", "--wheel", "--out-dir", str(dist), str(ROOT)], cwd=ROOT, env=dict(os.environ))
-    names = zipfile.ZipFile(next(dist.glob("*.whl"))).namelist()
+    dist.mkdir(parents=True)
+    names = zipfile.ZipFile(_build_wheel(dist, dict(os.environ))).namelist()
     shutil.rmtree(dist, ignore_errors=True)
     assert "etl/sql/staging/stg_class_period.sql" in names
     assert "etl/sql/macros/check_rows.sql" in names

@@ -209,7 +209,7 @@ def _backfill(opts: BenchOptions, settings: Settings, corpus: Corpus) -> dict[st
         if prof:
             prof.enable()
         if opts.workers > 1 and len(batches) > 1:
-            pipeline._prewarm_validation()
+            pipeline.prewarm_validation()
         results = pipeline.in_batch_order(pipeline.fetch_and_parse, settings, batches, run_id, opts.workers)
         st, done = pipeline.stage_as_they_come(settings, results, run_id, bar.advance, timings)
         fetched = [d["fetched"] for d in done]
