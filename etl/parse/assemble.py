@@ -481,6 +481,7 @@ class Emitter:
 
     # -------------------------------------------------------------- per table
     def table(self, g: Group) -> None:
+        _printed_apart(g)
         cols = g.cols
         n_class = 0
         first_field = len(self.b.fields)
@@ -503,17 +504,31 @@ class Emitter:
             if col.per1000 and any(c == ci and _beyond_per1000(t) for row, assign in zip(g.rows, assigns, strict=True)
                                    if row.kind == CLASS for c, t in assign):
                 col.per1000 = False  # figures per $1,000 stay near 1,000 or below: the words named another column
-        if g.ctx.per1000 or any(c.per1000 for c in g.cols):
+        if g.ctx.per1000:
             return None
+        dollars = any(c.vtype == "amount" for c in g.cols)
+        for col in g.cols:
+            meas = col.measure_for("class")
+            if dollars and col.vtype == "fraction" and meas is not None and meas.type == "amount":
+                # beside dollar columns, ungrouped figures of four decimals or more are factors
+                # (per $1,000 or of the balance), never dollars: the words missed "per $1,000"
+                col.per1000 = True
+        # the identities are of dollars: columns per $1,000 stay out of the arithmetic
+        apart = {ci for ci, col in enumerate(g.cols) if col.per1000
+                 and (col.measure_for("class") is None or cast(Measure, col.measure_for("class")).type == "amount")}
+        if len(apart) == len(g.cols):
+            return None  # a table per $1,000 stands on its words
         rows = []
         for row, assign in zip(g.rows, assigns, strict=True):
             if row.kind == CLASS and row.head is not None and row.head.klass is not None:
-                cells = {ci: tok for ci, tok in assign if ci is not None and tok.kind == VALUE}
+                cells = {ci: tok for ci, tok in assign if ci is not None and tok.kind == VALUE and ci not in apart}
                 rows.append((row.head.klass.designation, cells))
-        if not rows or not g.cols:
+        if not g.cols or not any(cells for _, cells in rows):
             return None
         header: dict[int, str | None] = {}
         for ci, col in enumerate(g.cols):
+            if ci in apart:
+                continue
             meas = col.measure_for("class")
             header[ci] = _resolve(meas, col, g.ctx, False, "class") if meas is not None else None
         reading = read_class_table(rows, header)
@@ -793,6 +808,35 @@ class Emitter:
                      "label": label}
             b.delinq[(pool, bucket)] = entry
         b.put(entry, mname, value, f"delinquency {pool} {bucket}")
+
+
+def _printed_apart(g: Group) -> None:
+    """Two rows of one table whose labels reduce to the same designation ("A" and "A
+    Certificate") are two classes: the shortest printing keeps the designation, a longer
+    one is named as printed."""
+    heads: dict[str, list[Tok]] = {}
+    for row in g.rows:
+        if row.kind == CLASS and row.head is not None and row.head.klass is not None:
+            heads.setdefault(row.head.klass.designation, []).append(row.head)
+    for toks in heads.values():
+        printed = {_printing(t.text) for t in toks}
+        if len(printed) < 2:
+            continue
+        bare = min(printed, key=len)
+        for t in toks:
+            k = cast(cls.ClassName, t.klass)
+            if _printing(t.text) != bare:
+                t.klass = cls.ClassName(" ".join(t.text.split()).rstrip(":").strip(), k.mark, k.remainder)
+
+
+_CLASS_PREFIX_RE = re.compile(r"^(?:class(?:es)?|tranche)\s+", re.I)
+_CLASS_MARKS_RE = re.compile(r"(?:\*{1,3}|\(\d{1,2}\)|\u2020)$")
+
+
+def _printing(text: str) -> str:
+    """A class label as printed, without a "Class" before it, a mark or a colon after it."""
+    t = " ".join(text.split()).rstrip(":").strip()
+    return _CLASS_MARKS_RE.sub("", _CLASS_PREFIX_RE.sub("", t)).strip().lower()
 
 
 def _title_entity(title: str) -> str | None:

@@ -52,6 +52,7 @@ _NOT_BARE = frozenset(
 )
 _IOPO_RE = re.compile(r"^[A-Z](?:IO|PO)$")  # AIO, APO: interest-only / principal-only
 _FORM_NAMES = frozenset({"8-K", "10-K", "10-D", "10-Q", "8K", "10K", "S-3", "S-1", "S-11"})
+_EXHIBIT_RE = re.compile(r"^EX-\d{1,3}(?:\.\d{1,2})?$", re.I)  # an exhibit's type ("EX-1", "EX-99"), never a class
 _RESIDUAL_RE = re.compile(r"^(?:[A-Z]{1,2}-)?R(?:-?(?:\d{1,2}|[IVX]{1,3}))?$|^R[LX]$|^RES(?:IDUAL)?$")
 _NOTIONAL_DESC = frozenset({"IO", "NTL", "NOTIONAL", "IO/NTL", "SEN/IO", "SUB/IO"})
 
@@ -76,7 +77,7 @@ def _clean(text: str) -> str:
 def bare_designation(token: str) -> ClassName | None:
     """A lone token that can be a class designation in a table's class column."""
     t = token.strip()
-    if not t or len(t) > 14 or t in _FORM_NAMES:
+    if not t or len(t) > 14 or t in _FORM_NAMES or _EXHIBIT_RE.match(t):
         return None
     m = _DESIG_RE.match(t)
     if not m:
@@ -90,7 +91,7 @@ def bare_designation(token: str) -> ClassName | None:
 def class_label(text: str) -> ClassName | None:
     """A cell that names exactly one class: ``Class A-1 Notes``, ``A-IO*``, ``Certificates``."""
     t = _clean(text)
-    if not t or len(t) > 48:
+    if not t or len(t) > 48 or _EXHIBIT_RE.match(t):
         return None
     m = _PREFIXED_RE.match(t)
     if m and m.group(1) not in _FORM_NAMES:
@@ -212,6 +213,8 @@ def named_note(text: str) -> tuple[str, float] | None:
     words = m.group("name").split()
     if "class" in (w.lower() for w in words) or all(w.lower() in _GENERIC_NOTE_WORDS for w in words[:-1]):
         return None
+    if class_label(" ".join(words)) is not None:
+        return None  # "2.036250% A Certificate": a rate, then the next row's class
     return " ".join(words), float(m.group("rate"))
 
 

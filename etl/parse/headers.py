@@ -268,15 +268,17 @@ def stream_class_columns(header: list[Tok], types: list[str]) -> tuple[list[Colu
     words: list[str] = []
     owner: list[int] = []
     stops: list[int] = []  # word indices after which a sentence ended (title text)
+    raw_index: list[int] = []  # of each word, the index of the printed word it came from in its token
     for ti, t in enumerate(header):
         text = ANY_DATE_RE.sub(" ", t.text)
-        for raw in text.split():
+        for ri, raw in enumerate(text.split()):
             for w in lex.normalize(raw):
                 if words and words[-1] == "pass" and w == "through" and owner[-1] == ti:
                     words[-1] = "pass-through"
                     continue
                 words.append(w)
                 owner.append(ti)
+                raw_index.append(ri)
             if raw.endswith((".", ":", ";")) and words and len(raw) > 3:
                 stops.append(len(words))
     n, m = len(types), len(words)
@@ -360,7 +362,8 @@ def stream_class_columns(header: list[Tok], types: list[str]) -> tuple[list[Colu
         anchor_tok = header[owner[a]]
         col.date = anchor_tok.date or parse_date(anchor_tok.text)
     if not multi_tok:
-        _relabel_by_runs(cols, words, choice, types, h0)
+        # the header begins at the first word a column's measure placed: words before it title the table
+        _relabel_by_runs(cols, words, choice, types, max(h0, min(first_used, m)))
     # "per $1,000" printed in a column's stretch of header (or in the title) makes that
     # column a per-$1,000 amount, never dollars.
     per = [lex.has_context(t.text, "per_1000") for t in header]
@@ -375,6 +378,9 @@ def stream_class_columns(header: list[Tok], types: list[str]) -> tuple[list[Colu
             cols[j].per1000 = True
         prev_tok = tok
     assign_date_roles(cols)
+    if not multi_tok and first_used < m:
+        printed = ANY_DATE_RE.sub(" ", header[0].text).split()
+        return cols, " ".join(printed[: raw_index[first_used]])
     title_toks = sorted({owner[p] for p in range(first_used)}) if first_used < m else list(range(len(header)))
     title = " ".join(header[i].text for i in title_toks)
     return cols, title

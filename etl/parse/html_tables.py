@@ -14,7 +14,7 @@ import lxml.html
 from lxml import etree
 
 from etl.parse.text_tables import rows_from_text
-from etl.parse.tokens import Row, merge_value_tokens, split_records, tokenize_cell
+from etl.parse.tokens import CUSIP, VALUE, Row, Tok, merge_value_tokens, split_records, tokenize_cell
 
 _WS_RE = re.compile(r"[ \t\r\n\f\v\u00a0\u2002\u2003\u2009\u200b]+")
 _PLACEHOLDER_RE = re.compile(r"^\s*\[\[(T|P)(\d+)\]\]\s*$")
@@ -85,23 +85,43 @@ def table_grid(table: etree._Element) -> list[list[tuple[int, int, str]]]:
     return grid
 
 
+def _spans_lost(grid: list[list[tuple[int, int, str]]], all_toks: list[tuple[int, list[Tok]]]) -> bool:
+    """A table whose cells are all one grid column wide and whose header cells mostly sit
+    over no figure lost its column spans (a converter dropped them, packing each row to the
+    left): position cannot put its header over its figures, so it is read in order."""
+    if any(e - s > 1 for cells in grid for s, e, _ in cells):
+        return False
+    head: list[int] = []
+    fig_cols: set[int] = set()
+    for _, toks in all_toks:
+        cols = {t.col for t in toks if t.kind in (VALUE, CUSIP) and t.col is not None}  # dates head columns too
+        if not cols and not fig_cols and len(toks) > len(head):
+            head = [t.col for t in toks if t.col is not None]
+        fig_cols |= cols
+    if len(head) < 2 or not fig_cols:
+        return False
+    return 2 * sum(1 for c in head if c in fig_cols) < len(head)
+
+
 def _grid_rows(grid: list[list[tuple[int, int, str]]], table_no: int, first_line: int) -> list[Row]:
     rows: list[Row] = []
     all_toks = []
+    raw: list[Tok] = []
     for ri, cells in enumerate(grid):
         toks = []
         for s, e, text in cells:
             for t in tokenize_cell(text, s, first_line, e):
                 t.col = s
                 toks.append(t)
-        toks = merge_value_tokens(toks)
-        all_toks.append((ri, toks))
+        raw.extend(toks)
+        all_toks.append((ri, merge_value_tokens(toks)))
     # A table flattened to one cell per row, or several records per row, is a stream.
     multi = sum(1 for _, toks in all_toks if sum(t.kind == "class" for t in toks) > 1)
     single = sum(1 for _, toks in all_toks if len(toks) <= 1)
     nonempty = sum(1 for _, toks in all_toks if toks)
-    if multi or (nonempty >= 6 and single >= 0.8 * nonempty):
-        stream = [t for _, toks in all_toks for t in toks]
+    if multi or (nonempty >= 6 and single >= 0.8 * nonempty) or _spans_lost(grid, all_toks):
+        # a '$' or '%' in a row of its own joins its figure, as within a row
+        stream = merge_value_tokens(raw)
         for t in stream:
             t.start = t.end = -1
         out = split_records(stream, positional=False)

@@ -275,8 +275,10 @@ def v_collapsed(t: str) -> str:
 
 
 def _pipe_rows(text: str) -> list[list[list[str]] | str]:
-    """A flattened (``|`` cells) document as tables of rows of cells and paragraphs: a row
-    ends at an empty cell."""
+    """A flattened (``|`` cells) document as tables of rows of cells and paragraphs. Cells
+    printed on one line ("a | | b |") are a row; cells printed one per line have lost their
+    row ends (an empty cell ends a row in one report and stands in a row in the next), so
+    each is a row of its own, as HTML flattened one cell per row is."""
     out: list[list[list[str]] | str] = []
     cells: list[str] = []
     rows: list[list[str]] = []
@@ -293,6 +295,21 @@ def _pipe_rows(text: str) -> list[list[list[str]] | str]:
 
     while i < len(lines):
         line = lines[i].strip()
+        if line.count("|") >= 2 and (not line.startswith("|") or not line.endswith("|") or " | " in line):
+            # a row of cells on one line ("I. | | Class A-1 Notes | | $ | 133,000,000.00 |"),
+            # continued on the lines after it until one ends with "|": one <td> per cell
+            if cells:
+                rows.append(list(cells))
+                cells.clear()
+            row = line
+            while not row.endswith("|") and i + 1 < len(lines) and lines[i + 1].strip().startswith("|"):
+                i += 1
+                row += " " + lines[i].strip()
+            parts = [p.strip() for p in row.split("|") if p.strip()]
+            if parts:
+                rows.append(parts)
+            i += 1
+            continue
         if line.startswith("|"):
             parts = line.split("|")[1:]
             for j, part in enumerate(parts):
@@ -302,10 +319,7 @@ def _pipe_rows(text: str) -> list[list[list[str]] | str]:
                     i += 1
                     content = lines[i].strip()
                 if content:
-                    cells.append(content)
-                elif cells:
-                    rows.append(list(cells))
-                    cells.clear()
+                    rows.append([content])
             i += 1
             continue
         if line:
@@ -553,6 +567,10 @@ def class_key(name: str) -> str:
     return s.upper()
 
 
+def _spelling(name: str) -> str:
+    return _CLASS_PREFIX_RE.sub("", " ".join(str(name).split())).rstrip("*").strip().upper()
+
+
 def same(a: object, b: object) -> bool:
     if a is None or b is None:
         return a is None and b is None
@@ -564,16 +582,25 @@ def same(a: object, b: object) -> bool:
 def score(doc: Doc, parsed: dict) -> tuple[int, int, list[str]]:
     """(right, total, misses): labelled class values read exactly; a figure read for a
     class the labels do not have counts against."""
+    # a class is found by its own spelling first, then by its key: "A" and "A Certificate"
+    # share a key but are two classes
+    spelled = {_spelling(c["class"]): c for c in parsed.get("classes") or []}
     by_class: dict[str, dict] = {}
     for c in parsed.get("classes") or []:
         by_class.setdefault(class_key(c["class"]), c)
     right = total = 0
     misses: list[str] = []
     labelled = set()
+    taken: set[int] = set()
     for row in doc.classes:
         key = class_key(row["class"])
         labelled.add(key)
-        mine = by_class.get(key, {})
+        mine = spelled.get(_spelling(row["class"]))
+        if mine is None or id(mine) in taken:
+            mine = by_class.get(key, {})
+            if id(mine) in taken:
+                mine = {}
+        taken.add(id(mine))
         for k in COMPARED:
             total += 1
             if same(mine.get(k), row.get(k)):

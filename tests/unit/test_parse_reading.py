@@ -329,3 +329,62 @@ def test_a_note_named_with_its_coupon_is_a_class_and_line_references_are_marks()
     x = classes["Exchange Note"]
     assert (x["pass_through_rate"], x["original_balance"], x["beginning_balance"], x["principal"], x["ending_balance"]) \
         == (3.35, 1_072_000_000, 200_414_862, 53_274_394, 147_140_468)
+
+
+# Whitespace collapsed: "A" and "A Certificate" are two classes; the rate after A's last
+# figure ("2.036250% A Certificate") is a figure, then the next row's class, not a note
+# named with its coupon.
+TWO_PRINTINGS = """\
+Statement to Certificateholders
+Original Prior Face Principal Class Value Balance Interest Principal Total A 650,000,000.00 232,656,920.81 384,592.45 7,135,345.38 7,519,937.83 A Certificate - - 1,459,713.35 - 1,459,713.35 Totals 650,000,000.00 232,656,920.81 1,844,305.80 7,135,345.38 8,979,651.18
+Current Pass-Through Realized Deferred Principal Rates Class Losses Interest Balance Current Next A - - 225,521,575.43 2.052500% 2.036250% A Certificate - - - NA NA Totals - - 225,521,575.43
+"""
+
+
+@pytest.mark.unit
+def test_two_printings_of_one_designation_are_two_classes() -> None:
+    got, _ = _cls(TWO_PRINTINGS)
+    assert set(got) == {"A", "A Certificate"}
+    a, cert = got["A"], got["A Certificate"]
+    assert (a["beginning_balance"], a["principal"], a["interest"]) == (232656920.81, 7135345.38, 384592.45)
+    assert (a["pass_through_rate"], a["next_pass_through_rate"]) == (2.0525, 2.03625)
+    assert (cert["interest"], cert["total_distribution"], cert["principal"]) == (1459713.35, 1459713.35, 0)
+    assert cert["pass_through_rate"] is None
+    # the header's words "Original ... Face Value" title no later table: the current
+    # principal balance is no original balance
+    assert a["original_balance"] == 650000000.00
+
+
+# Cells scrambled by a PDF extraction: the words put the rate over a per-$1,000 column and
+# swap interest and total. Rates are percentages; figures of six decimals beside dollar
+# columns are factors; a total is never below its interest.
+SCRAMBLED = """\
+Interest Payment
+Interest per
+Interest & Principal
+Payment
+Interest & Principal Payment
+per $1000 Face Amount
+Interest Rate
+$1000 Face Amount
+Class A-1 Notes
+0.750000%
+240,625.00
+0.687500
+112,625,323.23
+321.786638
+Class A-2A Notes
+1.110000%
+477,916.67
+0.955833
+477,916.67
+0.955833
+"""
+
+
+@pytest.mark.unit
+def test_scrambled_header_is_read_by_type_and_arithmetic() -> None:
+    got, _ = _cls(SCRAMBLED)
+    a1, a2 = got["A-1"], got["A-2A"]
+    assert (a1["pass_through_rate"], a1["interest"], a1["total_distribution"]) == (0.75, 240625.00, 112625323.23)
+    assert (a2["pass_through_rate"], a2["interest"], a2["total_distribution"]) == (1.11, 477916.67, 477916.67)

@@ -105,7 +105,8 @@ def test_class_designations(cell: str, designation: str, starred: bool) -> None:
 
 
 @pytest.mark.unit
-@pytest.mark.parametrize("cell", ["Total", "TOTAL", "SEN", "SUB", "RES", "POOL", "REO", "NA", "8-K", "Pool 1", "Class"])
+@pytest.mark.parametrize("cell", ["Total", "TOTAL", "SEN", "SUB", "RES", "POOL", "REO", "NA", "8-K", "Pool 1", "Class",
+                                  "EX-1", "EX-99"])
 def test_not_class_designations(cell: str) -> None:
     assert class_label(cell) is None
     assert bare_designation(cell) is None
@@ -478,3 +479,34 @@ Ending Scheduled Balance                                          {b1}
     assert pools["Total"]["current_realized_loss"] == 1000.00
     buckets = {(d["bucket"], d["count"]) for d in p["delinquencies"]}
     assert {("30-59", 12), ("60-89", 5), ("90+", 2)} <= buckets
+
+
+@pytest.mark.unit
+def test_html_table_that_lost_its_column_spans_is_read_in_order() -> None:
+    """A converter dropped every colspan: the header cells pack to the left, over no figure,
+    and the '$' and '%' cells stand apart. Position cannot read it; order can."""
+    doc = """<html><body><table>
+<tr><td>Original Balance</td><td>Coupon</td><td>Beginning Balance</td><td>Principal</td><td>Ending Balance</td></tr>
+<tr><td>i.</td><td>Class A-1 Notes</td><td>$</td><td>133,000,000.00</td><td>1.770</td><td>%</td>
+    <td>$</td><td>69,661,735.35</td><td>$</td><td>17,648,714.29</td><td>$</td><td>52,013,021.06</td></tr>
+<tr><td>ii.</td><td>Class A-2 Notes</td><td>$</td><td>122,000,000.00</td><td>1.950</td><td>%</td>
+    <td>$</td><td>122,000,000.00</td><td>$</td><td>0.00</td><td>$</td><td>122,000,000.00</td></tr>
+</table></body></html>"""
+    got = {c["class"]: c for c in _parse(doc, "r.htm")["classes"]}
+    a1 = got["A-1"]
+    assert (a1["original_balance"], a1["pass_through_rate"]) == (133000000.00, 1.77)
+    assert (a1["beginning_balance"], a1["principal"], a1["ending_balance"]) == (69661735.35, 17648714.29, 52013021.06)
+    assert got["A-2"]["ending_balance"] == 122000000.00
+
+
+@pytest.mark.unit
+def test_html_flattened_one_cell_per_row_joins_marks_to_their_figures() -> None:
+    cells = ["Class", "Rate", "Interest", "Class A-1", "0.2883", "%", "$", "38,666.01",
+             "Class A-2", "0.6700", "%", "$", "265,208.33"]
+    doc = "<html><body><table>" + "".join(f"<tr><td>{c}</td></tr>" for c in cells) + "</table></body></html>"
+    p = _parse(doc, "r.htm")
+    got = {c["class"]: c for c in p["classes"]}
+    assert (got["A-1"]["pass_through_rate"], got["A-1"]["interest"]) == (0.2883, 38666.01)
+    raw = {(f["entity"], f["measure"]): f["raw"] for f in p["fields"]}
+    assert raw[("A-1", "pass_through_rate")] == "0.2883%" and raw[("A-1", "interest")] == "$38,666.01"
+    assert (got["A-2"]["pass_through_rate"], got["A-2"]["interest"]) == (0.67, 265208.33)
