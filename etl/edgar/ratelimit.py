@@ -19,9 +19,13 @@ the next request closer to its own. Grants are therefore at least ``interval`` a
 any 11 consecutive requests span at least ``10 * interval``.
 
 Safety margin: the SEC counts arrivals, not departures, and network and scheduling jitter
-move them. ``interval = (1 / rps) * (1 + SAFETY_MARGIN)`` with a 10% margin: 10 requests
-span 1.1 s, so a jitter up to 100 ms still cannot put an 11th request into any 1-second
-window on the server side. Costs 9% of throughput; being blocked by the SEC costs 10 minutes.
+move them. ``interval = (1 / rps) * (1 + SAFETY_MARGIN)`` with a 3% margin: any 11
+consecutive grants span at least 1.03 s, so the first of them must travel more than 30 ms
+longer than the eleventh for 11 arrivals to fall into one second on the server side. Jitter
+on kept-alive connections to one host is a few milliseconds; a TCP retransmission (200 ms or
+more) could still do it, once, and a 10% margin would not stop that either. The margin costs
+3% of a capped backfill's speed (10% cost 9%); being blocked by the SEC costs 10 minutes,
+and the client stops the run on the first sign of it (``EdgarBlocked``).
 
 Why not pyrate-limiter: it is not installed here and its SQLite bucket + file lock
 combination would have to be verified across processes; this is ~100 lines with a test
@@ -40,7 +44,7 @@ from pathlib import Path
 
 from etl.config import Settings
 
-SAFETY_MARGIN = 0.10
+SAFETY_MARGIN = 0.03
 DEFAULT_MAX_WAIT = 300.0  # no single acquire waits longer; a stuck schedule must not hang a task
 REDIS_KEY = "edgar-etl:ratelimit"
 

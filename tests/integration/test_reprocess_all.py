@@ -99,6 +99,18 @@ def test_overlapped_run_publishes_the_same_warehouse(reference: dict[str, Any], 
     assert digest == reference["digest"]
 
 
+def test_capped_run_publishes_the_same_warehouse(corpus: dict[str, Any], mirror: MirrorHandle,
+                                                 reference: dict[str, Any]) -> None:
+    """Two workers sharing the request cap (the file limiter) load what one uncapped process does."""
+    import dataclasses
+
+    settings = dataclasses.replace(settings_for(mirror.url, corpus["root"] / "capped"), uncapped=False,
+                                   max_rps=500.0)
+    result = pipeline.run(settings, reference["entries"], "load", batch_size=5, workers=2)
+    assert result["validate"]["checked"] == len(reference["entries"])
+    assert warehouse_digest(settings) == reference["digest"]
+
+
 def test_reprocess_all_in_parallel_changes_nothing(reference: dict[str, Any], overlapped: Settings,
                                                    mirror: MirrorHandle) -> None:
     before = mirror.stats()["requests"]

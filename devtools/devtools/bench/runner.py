@@ -200,35 +200,29 @@ def _backfill(opts: BenchOptions, settings: Settings, corpus: Corpus) -> dict[st
     batches = pipeline.work_units(entries, opts.batch_size, opts.workers)
 
     rss_at: dict[str, float] = {}
-    with progress_bar(len(entries) + 2, f"bench {len(entries)} filings") as bar:
-        # the pipeline's own overlapped runner: every batch fetched and parsed in the worker
-        # processes, all in flight at once under the shared cap; each staged as it arrives
-        t = time.perf_counter()
+    with progress_bar(len(entries) + 3, f"bench {len(entries)} filings") as bar:
         bar.describe(f"bench: fetch, parse and stage {len(batches)} batches, overlapped")
         prof = cProfile.Profile() if opts.profile else None
         if prof:
             prof.enable()
-        if opts.workers > 1 and len(batches) > 1:
-            pipeline.prewarm_validation()
-        results = pipeline.in_batch_order(pipeline.fetch_and_parse, settings, batches, run_id, opts.workers)
-        st, done = pipeline.stage_as_they_come(settings, results, run_id, bar.advance, timings)
-        fetched = [d["fetched"] for d in done]
-        timings["fetch_parse_stage_wall"] = time.perf_counter() - t
-        rss_at["stage"] = peak_rss_mb()["self"]
-        t = time.perf_counter()
-        bar.describe(f"bench: validate {len(st['accessions'])} filings")
-        dq = pipeline.validate(settings, st["accessions"], run_id)
-        bar.advance()
-        timings["validate"] = time.perf_counter() - t
-        rss_at["validate"] = peak_rss_mb()["self"]
-        t = time.perf_counter()
-        bar.describe("bench: publish")
-        pub = pipeline.publish(settings, run_id)
-        bar.advance()
-        timings["publish"] = time.perf_counter() - t
-        rss_at["publish"] = peak_rss_mb()["self"]
-    if prof:
-        prof.disable()
+
+        def at(step: str) -> None:
+            rss_at[{"staged": "stage", "validated": "validate", "published": "publish"}[step]] = peak_rss_mb()["self"]
+            bar.advance()
+            bar.describe({"staged": "bench: validate", "validated": "bench: publish"}.get(step, "bench: done"))
+
+        # the pipeline's own overlapped load, as ``edgar-etl backfill`` runs it: every batch
+        # fetched and parsed in the worker processes under the shared cap, each staged as it
+        # arrives (and, under the cap, validated while later batches are fetched)
+        out, done = pipeline.overlapped_load(pipeline.fetch_and_parse, settings, entries, run_id, opts.batch_size,
+                                             opts.workers, bar.advance, on_step=at)
+        if prof:
+            prof.disable()
+    for k, v in out["timings_s"].items():
+        if k != "total":
+            timings["publish" if k == "load" else k] = v
+    dq, pub = out["validate"], out["publish"]
+    fetched = [d["fetched"] for d in done]
     timings["total"] = time.perf_counter() - t0
 
     flat = [r for batch in fetched for r in batch]
