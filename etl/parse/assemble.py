@@ -916,6 +916,7 @@ def build_columns(g: Group, prev: Group | None) -> None:
         g.cols, head_parts = positional_columns(g.rows, header, g.ivs)
         g.head_label = " ".join(head_parts)
         _fix_total_columns(g)
+        _issuance_roles(g)
         if not header and prev is not None and prev.cols and prev.positional and (not g.title or sub):
             # a table continued after a page break or a sub-heading, its header not repeated:
             # each column takes the meaning of the column above it
@@ -961,6 +962,7 @@ def build_columns(g: Group, prev: Group | None) -> None:
                 c.label, c.matches, c.entity, c.date, c.role, c.per1000 = (
                     p.label, p.matches, p.entity, p.date, p.role, p.per1000)
         _fix_total_columns(g)
+        _issuance_roles(g)
     else:
         n = max((len(r.values) for r in g.rows), default=0)
         if n <= 1:
@@ -990,6 +992,16 @@ def build_columns(g: Group, prev: Group | None) -> None:
                 g.cols = []
             # with no column heads read, the text above is all title
             g.title = " ".join(t.text for t in (htoks[: max(0, len(htoks) - n)] if g.cols else htoks))
+
+
+def _issuance_roles(g: Group) -> None:
+    """A class table that gives each class's final scheduled payment date describes the notes
+    as issued: a balance it does not date or name as of a period is the original balance."""
+    if not any(c.matches and c.matches[0].measure.name == "final_scheduled_date" for c in g.cols):
+        return
+    for c in g.cols:
+        if c.matches and c.matches[0].measure.name == "balance" and c.role is None and c.date is None:
+            c.role = "original"
 
 
 def _typed_fit(cols: list[Column]) -> float:

@@ -420,13 +420,15 @@ def _agree(header: dict[int, str | None], roles: dict[int, str]) -> float:
     return sum(3.0 for c, v in roles.items() if header.get(c) == v)
 
 
-def _larger_in_most_rows(m: _Matrix, a: int, b: int) -> bool | None:
+def _larger_in_most_rows(m: _Matrix, a: int, b: int, zeros_vote: bool = False) -> bool | None:
     """Is column ``a`` the larger of the two in most rows where both are non-zero (None: no
-    such row, or as many each way)?"""
+    such row, or as many each way)? With ``zeros_vote`` a row where one of them is zero and
+    the other is not votes too: of a balance's two addends the zero one is the payment (a
+    class paying nothing this month keeps its balance; paying off happens once)."""
     more = less = 0
     for d in m.val:
         x, y = d.get(a, 0.0), d.get(b, 0.0)
-        if x and y:
+        if (x and y) or (zeros_vote and (x or y)):
             more += abs(x) > abs(y)
             less += abs(x) < abs(y)
     return None if more == less else more > less
@@ -438,7 +440,7 @@ def _order_addends(a: int, b: int, header: dict[int, str | None], names: tuple[s
     decide when they can: an ending balance outweighs a month's principal in most rows.
     Otherwise the header's words, then the larger total for the second role."""
     if names == ("principal", "ending_balance"):
-        big = _larger_in_most_rows(m, a, b)
+        big = _larger_in_most_rows(m, a, b, zeros_vote=True)
         if big is not None:
             return (b, a) if big else (a, b)
     ha, hb = header.get(a), header.get(b)

@@ -495,6 +495,14 @@ def is_dateish_label(text: str) -> bool:
     return bool(_DATEISH_LABEL_RE.search(text.strip().rstrip(":")) or text.strip().lower().endswith("date:"))
 
 
+# Words a class's description cell holds before its figures: its coupon type or its rank
+# ("Class A-1 Notes | Fixed | $ | 228,000,000.00"), never a row label of their own.
+_DESCRIPTION_WORDS = frozenset({
+    "fixed", "floating", "float", "variable", "adjustable", "senior", "subordinate", "subordinated",
+    "mezzanine", "mezz", "residual", "notional", "sequential", "support", "strip", "accrual", "frn",
+})
+
+
 def split_records(toks: list[Tok], positional: bool) -> list[Row]:
     """Rows recovered from a stream: a class or label starts a row, figures follow it.
 
@@ -557,7 +565,8 @@ def split_records(toks: list[Tok], positional: bool) -> list[Row]:
                 cur.toks.append(t)
                 continue
             if cur is not None and cur.kind == CLASS and not _has_figures(cur) and len(t.text) <= 12 \
-                    and " " not in t.text and (cur.values or len(t.text) <= 4):
+                    and " " not in t.text and (cur.values or len(t.text) <= 4
+                                               or t.text.lower().rstrip(".") in _DESCRIPTION_WORDS):
                 if not cur.values:
                     flush_pending()
                 cur.values.append(t)  # SEN / IO / SUB / RES description column
