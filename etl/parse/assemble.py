@@ -954,11 +954,14 @@ def build_columns(g: Group, prev: Group | None) -> None:
                 seg = stream_segment_columns(htoks, types)
                 if seg is not None and _quality(seg[0]) > _quality(g.cols):
                     g.cols, g.title = seg
-        if _quality(g.cols) == 0 and prev is not None and not prev.positional and len(htoks) <= 2 \
-                and len(prev.cols) == len(g.cols) and any(c.matches for c in prev.cols):
-            # class rows under a sub-heading ("Notes") in a table whose header the rows above
-            # it had: the same columns go on
-            for c, p in zip(g.cols, prev.cols, strict=True):
+        if prev is not None and not prev.positional and len(htoks) <= 3 and prev.cols \
+                and any(c.matches for c in prev.cols) and len(prev.cols) <= len(g.cols) \
+                and not any(c.matches for c in g.cols[: len(prev.cols)]) \
+                and _quality(g.cols) <= len(g.cols) - len(prev.cols):
+            # class rows under a sub-heading ("Notes", or "Notes | Ratio" naming a column the
+            # rows above lacked) in a table whose header the rows above it had: the same
+            # columns go on, and the sub-heading's cells head the new ones to their right
+            for c, p in zip(g.cols, prev.cols, strict=False):
                 c.label, c.matches, c.entity, c.date, c.role, c.per1000 = (
                     p.label, p.matches, p.entity, p.date, p.role, p.per1000)
         _fix_total_columns(g)

@@ -247,6 +247,13 @@ def rows_from_text(text: str, warnings: list[str] | None = None, line_offset: in
                     prev_bare = False
                     i += 1
                     continue
+                if s and len(s) <= 80 and i + 1 < n and lines[i + 1].strip().startswith("|"):
+                    # one short line without its mark between two cells: a cell whose '|' the
+                    # converter dropped, not the end of the table
+                    region.append((i + 1 + line_offset, "|" + s))
+                    prev_bare = False
+                    i += 1
+                    continue
                 break
             recs = split_records(_pipe_cells(region), positional=False)
             if recs:
