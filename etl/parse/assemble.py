@@ -466,6 +466,13 @@ class Emitter:
                     self.b.put(c, "pass_through_rate", named[1], f"class {named[0]}")
                     self.field(g, row, tok.text, "pass_through_rate", "class", named[0], named[1], tok, None)
                     continue
+                coupon = cls.title_coupon(tok.text) if tok.kind == TEXT and row.kind == "text" else None
+                if coupon is not None:
+                    # "Class A-1 2.72404% Asset Backed Notes": a title line giving the coupon
+                    c = self.b.klass(coupon[0])
+                    self.b.put(c, "pass_through_rate", coupon[1], f"class {coupon[0]}")
+                    self.field(g, row, tok.text, "pass_through_rate", "class", coupon[0], coupon[1], tok, None)
+                    continue
                 if tok.kind != TEXT or not tok.text.startswith("$"):
                     continue
                 got = cls.note_description(tok.text)

@@ -218,6 +218,29 @@ def named_note(text: str) -> tuple[str, float] | None:
     return " ".join(words), float(m.group("rate"))
 
 
+_TITLE_COUPON_RE = re.compile(
+    rf"^(?:Class\s+(?P<desig>{_DESIG})\s+)?(?P<rate>\d{{1,2}}\.\d{{1,6}})\s?%\s+"
+    r"(?P<words>(?:[\w\-]+\s+){0,5}?)(?P<kind>Notes?|Certificates?|Bonds?)\b(?:\s+due\b.*)?$")
+
+
+def title_coupon(text: str) -> tuple[str, float] | None:
+    """(class, coupon %) of a note's title line with no amount ("Class A-1 2.72404% Asset
+    Backed Notes", "3.31% Asset Backed Certificates"), or None."""
+    m = _TITLE_COUPON_RE.match(_clean(text))
+    if not m:
+        return None
+    desig = m.group("desig")
+    if desig is None:
+        words = m.group("words").split()
+        if not m.group("kind").lower().startswith("certificate") or not all(
+                w.lower() in _GENERIC_NOTE_WORDS for w in words):
+            return None  # "3.35% Exchange Note" is a named note (``named_note``)
+        desig = "Certificates"
+    elif desig in _FORM_NAMES or desig in _NOT_BARE:
+        return None
+    return desig, float(m.group("rate"))
+
+
 def named_in_label(text: str, names: list[str]) -> ClassName | None:
     """The named note (see ``named_note``) a label is about, singular or plural, with the
     rest of the label as ``remainder``."""

@@ -86,20 +86,35 @@ def _is_collapsed_pipe(line: str) -> bool:
     return line.count("|") >= 6 or (line.count("|") >= 3 and len(line) > 200)
 
 
+_AMOUNT_CELL_RE = re.compile(r"^\$?\s?\d{1,3}(?:,\d{3})+(?:\.\d{2})?$")
+
+
 def _pipe_cells(lines: list[tuple[int, str]]) -> list[Tok]:
     """Cells of a flattened-table region: '|' starts a cell; a bare '|' line's content may
     continue on the next line."""
     toks: list[Tok] = []
-    for line_no, text in lines:
-        for cell in text.split("|"):
-            c = cell.strip()
-            if not c:
+    cells = [(line_no, c.strip()) for line_no, text in lines for c in text.split("|") if c.strip()]
+    joined: list[tuple[int, str]] = []
+    for line_no, c in cells:
+        # "$ | 335,000,000 | Class A-1 2.0008% Asset Backed Notes due ...": an issuance line whose
+        # amount and title the flattening cut into cells is one cell again
+        # (a title says more than a class: a coupon, or a due date; "$ | 531,235.78 | Class A-3
+        # Notes" is a figure and the next row's label)
+        if joined and _AMOUNT_CELL_RE.match(joined[-1][1]) and ("%" in c or " due " in c):
+            desc = f"{joined[-1][1]} {c}"
+            if len(joined) >= 2 and joined[-2][1] == "$":
+                desc = f"$ {desc}"
+            if note_description(desc) is not None:
+                del joined[-2 if desc.startswith("$ ") else -1:]
+                joined.append((line_no, desc.replace("$ ", "$", 1)))
                 continue
-            if c.count(" ") >= 6 and any(ch.isdigit() for ch in c) and note_description(c) is None:
-                # text pasted around the cells (a page number, a heading) ran into this one
-                toks.extend(tokenize_stream_text(c, line_no))
-            else:
-                toks.extend(tokenize_cell(c, -1, line_no))
+        joined.append((line_no, c))
+    for line_no, c in joined:
+        if c.count(" ") >= 6 and any(ch.isdigit() for ch in c) and note_description(c) is None:
+            # text pasted around the cells (a page number, a heading) ran into this one
+            toks.extend(tokenize_stream_text(c, line_no))
+        else:
+            toks.extend(tokenize_cell(c, -1, line_no))
     return merge_value_tokens(toks)
 
 

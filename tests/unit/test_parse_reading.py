@@ -388,3 +388,79 @@ def test_scrambled_header_is_read_by_type_and_arithmetic() -> None:
     a1, a2 = got["A-1"], got["A-2A"]
     assert (a1["pass_through_rate"], a1["interest"], a1["total_distribution"]) == (0.75, 240625.00, 112625323.23)
     assert (a2["pass_through_rate"], a2["interest"], a2["total_distribution"]) == (1.11, 477916.67, 477916.67)
+
+
+def _pipe(*cells: str) -> str:
+    """Cells flattened one per line behind a '|', as converters render HTML tables."""
+    return "".join(f"|{c}\n" for c in cells)
+
+
+# An issuance table (each class's final payment date) with a coupon-type cell after the class,
+# then a balances table whose last column is the change: for classes paying nothing the
+# change is zero and the ending balance is the beginning one.
+ISSUED_AND_BALANCES = (
+    "Monthly Servicing Report\n"
+    + _pipe("Dollar Amount", "Note Rate", "Final Payment Date",
+            "Class A-1 Notes", "Fixed", "$", "228,000,000.00", "0.31830", "%", "February 15, 2012",
+            "Class A-2 Notes", "Floating", "$", "263,000,000.00", "0.69000", "%", "November 15, 2013")
+    + "II. BALANCES\n"
+    + _pipe("Beginning of Period", "Ending of Period", "Change", "Balance", "Balance",
+            "Class A-1 Notes", "$", "31,706,848.87", "$", "5,923,373.89", "$", "25,783,474.98",
+            "Class A-2 Notes", "$", "263,000,000.00", "$", "263,000,000.00", "$", "-",
+            "Class B Notes", "$", "34,030,000.00", "$", "34,030,000.00", "$", "-")
+)
+
+
+@pytest.mark.unit
+def test_issuance_table_and_a_change_column() -> None:
+    got, _ = _cls(ISSUED_AND_BALANCES)
+    a1, a2 = got["A-1"], got["A-2"]
+    assert (a1["original_balance"], a1["pass_through_rate"]) == (228000000.00, 0.3183)
+    assert (a2["original_balance"], a2["pass_through_rate"]) == (263000000.00, 0.69)
+    assert (a1["beginning_balance"], a1["principal"], a1["ending_balance"]) == (31706848.87, 25783474.98, 5923373.89)
+    assert (a2["principal"], a2["ending_balance"]) == (0, 263000000.00)
+    assert (got["B"]["principal"], got["B"]["ending_balance"]) == (0, 34030000.00)
+
+
+@pytest.mark.unit
+def test_a_line_that_lost_its_mark_is_a_cell_of_the_flattened_table() -> None:
+    text = ("Report\n" + _pipe("Dollar Amount", "Note Rate", "Final Payment Date", "Class A-1 Notes", "$",
+                               "234,000,000.00", "0.20000", "%")
+            + "February 17, 2015\n"
+            + _pipe("Class A-2 Notes", "$", "365,000,000.00", "0.46000", "%", "January 16, 2017"))
+    got, _ = _cls(text)
+    assert got["A-2"]["original_balance"] == 365000000.00 and got["A-2"]["pass_through_rate"] == 0.46
+
+
+@pytest.mark.unit
+def test_a_sub_heading_naming_a_new_column_continues_the_table_above() -> None:
+    text = ("Balances\n" + _pipe("Initial", "Beginning of Period", "End of Period",
+                                 "Pool Balance", "$", "1,353,937,519.02", "$", "97,021,988.73", "$", "87,108,412.93",
+                                 "Notes", "Ratio",
+                                 "Class A-4 Notes", "$", "115,000,000.00", "$", "63,266,414.98", "$", "53,583,012.11",
+                                 "61.5", "%"))
+    got, _ = _cls(text)
+    a4 = got["A-4"]
+    assert (a4["original_balance"], a4["beginning_balance"], a4["ending_balance"]) == (
+        115000000.00, 63266414.98, 53583012.11)
+
+
+@pytest.mark.unit
+def test_title_lines_give_coupons_and_a_cut_issuance_line_is_joined() -> None:
+    from etl.parse.classes import title_coupon
+
+    assert title_coupon("Class A-1 2.72404% Asset Backed Notes") == ("A-1", 2.72404)
+    assert title_coupon("3.31% Asset Backed Certificates") == ("Certificates", 3.31)
+    assert title_coupon("3.35% Exchange Note") is None and title_coupon("Class A-3 Notes") is None
+    got, _ = _cls("Servicer Report\nClass A-1 2.72404% Asset Backed Notes\nClass B 3.21% Asset Backed Notes\n")
+    assert (got["A-1"]["pass_through_rate"], got["B"]["pass_through_rate"]) == (2.72404, 3.21)
+    text = "Exhibit 20.1\n" + _pipe("CNH Equipment Trust 2004-A", "$", "335,000,000",
+                                    "Class A-1 2.0008% Asset Backed Notes due October 14, 2005", "$", "318,000,000",
+                                    "Class A-2 2.42% Asset Backed Notes due March 15, 2007")
+    got, _ = _cls(text)
+    assert (got["A-1"]["original_balance"], got["A-1"]["pass_through_rate"]) == (335000000, 2.0008)
+    assert (got["A-2"]["original_balance"], got["A-2"]["pass_through_rate"]) == (318000000, 2.42)
+    # a figure followed by the next row's class is no issuance line
+    got, _ = _cls("Interest\n" + _pipe("Class", "Interest", "Class A-2 Notes", "$", "531,235.78",
+                                       "Class A-3 Notes", "$", "588,000.00"))
+    assert got["A-2"]["interest"] == 531235.78 and got["A-3"]["original_balance"] is None
