@@ -35,6 +35,7 @@ _NOTE_DESC_RE = re.compile(
     rf"(?:Class\s+(?P<desig>{_DESIG})\s+)?"
     r"(?:(?P<rate>\d{1,2}\.\d{1,6})\s?%\s+|(?:[A-Z][A-Za-z-]{2,15}\s?\+\s?\d{1,2}\.\d{1,6}\s?%\s+))?"
     r"(?P<rest>(?:[\w\-]+\s+){0,5}?(?P<kind>Notes?|Certificates?|Bonds?)\b.*)$",
+    re.I,  # "Class A-3a": a lower-case series letter
 )
 
 _CLASS_AFTER_KIND_RE = re.compile(rf"(?:Notes?|Certificates?|Bonds?),?\s+Class\s+({_DESIG})\s*$", re.I)
@@ -220,7 +221,7 @@ def named_note(text: str) -> tuple[str, float] | None:
 
 _TITLE_COUPON_RE = re.compile(
     rf"^(?:Class\s+(?P<desig>{_DESIG})\s+)?(?P<rate>\d{{1,2}}\.\d{{1,6}})\s?%\s+"
-    r"(?P<words>(?:[\w\-]+\s+){0,5}?)(?P<kind>Notes?|Certificates?|Bonds?)\b(?:\s+due\b.*)?$")
+    r"(?P<words>(?:[\w\-]+\s+){0,5}?)(?P<kind>Notes?|Certificates?|Bonds?)\b(?:\s+due\b.*)?$", re.I)
 
 
 def title_coupon(text: str) -> tuple[str, float] | None:

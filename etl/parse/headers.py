@@ -686,6 +686,13 @@ def stream_label_columns(header: list[Tok], n: int) -> list[Column]:
     ``n`` header cells name the columns."""
     cells = [t for t in header if t.text.strip()]
     tail = cells[-n:] if n else []
+    # classes as columns ("Class A-1 | Class A-2 | ... | Total"): the figures start under the
+    # first class, and a row with fewer figures than heads ends early (a rate has no total,
+    # a cut row stops): aligned on the right, it would give each figure to the next class
+    first = next((i for i in range(len(cells) - 1) if cls.class_label(cells[i].text) is not None
+                  and cls.class_label(cells[i + 1].text) is not None), None)
+    if first is not None and n and len(cells) - first > n:
+        tail = cells[first:first + n]
     cols = [Column() for _ in range(n - len(tail))]
     for t in tail:
         c = Column(label=t.text)
@@ -721,6 +728,8 @@ def align(values: list[Tok], cols: list[Column]) -> list[tuple[int, Tok]]:
         c = cols[j]
         if c.role == "activity":
             return 0.3
+        if c.label and _TOTAL_RE.match(c.label.strip()):
+            return 0.5  # a row of rates or dates has no total: its total's cell is the one left empty
         return 1.0 if (c.matches or c.entity or c.date) else 0.6
 
     # dp[i][j] = min cost placing values[:i] in cols[:j]

@@ -86,6 +86,7 @@ def _is_collapsed_pipe(line: str) -> bool:
     return line.count("|") >= 6 or (line.count("|") >= 3 and len(line) > 200)
 
 
+_WORDS_RE = re.compile(r"^(?:[A-Za-z&'./()-]+|\$\s?1,?000(?:\.00)?)(?:\s+(?:[A-Za-z&'./()-]+|\$\s?1,?000(?:\.00)?))*$")
 _AMOUNT_CELL_RE = re.compile(r"^\$?\s?\d{1,3}(?:,\d{3})+(?:\.\d{2})?$")
 
 
@@ -238,7 +239,9 @@ def rows_from_text(text: str, warnings: list[str] | None = None, line_offset: in
         if _MARKUP_RE.match(raw):
             i += 1
             continue
-        if not stripped.startswith("|") and stripped.count("|") >= 3 and _is_collapsed_pipe(stripped):
+        if not stripped.startswith("|") and stripped.count("|") >= 3 and (
+                _is_collapsed_pipe(stripped) or (stripped.endswith("|") and " | " in stripped)):
+            # a row of flattened cells on one line ("Class B Initial Invested Amount | | $57,000,000.00 |")
             recs = split_records(_pipe_cells([(line_no, stripped)]), positional=False)
             if recs:
                 recs[0].blank_before = True
@@ -263,9 +266,17 @@ def rows_from_text(text: str, warnings: list[str] | None = None, line_offset: in
                     i += 1
                     continue
                 if s and len(s) <= 80 and i + 1 < n and lines[i + 1].strip().startswith("|"):
-                    # one short line without its mark between two cells: a cell whose '|' the
-                    # converter dropped, not the end of the table
-                    region.append((i + 1 + line_offset, "|" + s))
+                    # one short line without its mark between two cells: words under words
+                    # continue the cell above ("|Principal per $1000" / "Face Amount"); else a
+                    # cell whose '|' the converter dropped, not the end of the table
+                    above = region[-1][1].lstrip("|").strip() if region else ""
+                    below = lines[i + 1].strip().lstrip("|").strip()
+                    # (words with figures after them label a row: "|Total" / "Note Rate" / "|1.99")
+                    if _WORDS_RE.match(s) and _WORDS_RE.match(above) and any(ch.isalpha() for ch in above) \
+                            and (not below or _WORDS_RE.match(below)):
+                        region[-1] = (region[-1][0], f"{region[-1][1]} {s}")
+                    else:
+                        region.append((i + 1 + line_offset, "|" + s))
                     prev_bare = False
                     i += 1
                     continue

@@ -464,3 +464,24 @@ def test_title_lines_give_coupons_and_a_cut_issuance_line_is_joined() -> None:
     got, _ = _cls("Interest\n" + _pipe("Class", "Interest", "Class A-2 Notes", "$", "531,235.78",
                                        "Class A-3 Notes", "$", "588,000.00"))
     assert got["A-2"]["interest"] == 531235.78 and got["A-3"]["original_balance"] is None
+
+
+@pytest.mark.unit
+def test_wrapped_header_words_a_one_line_row_of_cells_and_classes_as_columns_from_the_first() -> None:
+    # "|Principal per $1000" / "Face Amount": words under words continue the cell above
+    text = ("Notes\n" + _pipe("Principal Payment", "Interest Payment", "Principal per $1000")
+            + "Face Amount\n" + _pipe("Interest per $1000") + "Face Amount\n|\nClass A-3 Notes\n"
+            + _pipe("25,086,624.06", "209,840.60", "70.6666875", "0.5911003"))
+    got, _ = _cls(text)
+    assert (got["A-3"]["principal"], got["A-3"]["interest"]) == (25086624.06, 209840.60)
+    # label | | value | on one line: a row of flattened cells
+    got, _ = _cls("INVESTED AMOUNTS | | |\nClass A Initial Invested Amount | | $370,500,000.00 |\n"
+                  "Class B Initial Invested Amount | | $57,000,000.00 |\n")
+    assert (got["A"]["original_balance"], got["B"]["original_balance"]) == (370500000.00, 57000000.00)
+    # classes as columns, the row shorter than its heads: figures from the first class on
+    got, _ = _cls("II. NOTE BALANCE CALCULATION\n" + _pipe("Class A-1", "Class A-2", "Class B", "Total")
+                  + "Note Rate\n" + _pipe("1.74282", "%", "1.99", "%", "2.08", "%")
+                  + "{10} Original Note Balance\n" + _pipe("138,000,000.00", "324,000,000.00", "123,400,000.00",
+                                                           "585,400,000.00"))
+    assert got["A-1"]["original_balance"] == 138000000.00 and got["B"]["original_balance"] == 123400000.00
+    assert got["A-1"]["pass_through_rate"] == 1.74282 and got["B"]["pass_through_rate"] == 2.08
