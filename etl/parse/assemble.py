@@ -36,7 +36,7 @@ from etl.parse.headers import (
 from etl.parse.measures import Match, Measure, best_for_scope, lexicon
 from etl.parse.numbers import GARBLED, NA, PCT, ZERO, Number
 from etl.parse.reading import Reading, read_class_table
-from etl.parse.tokens import CLASS, CUSIP, DATE, TEXT, VALUE, Row, Tok, strip_lead_marker, value_type
+from etl.parse.tokens import CLASS, CUSIP, DATE, MARKER, TEXT, VALUE, Row, Tok, strip_lead_marker, value_type
 
 CLASS_KEYS = (
     "original_balance", "beginning_balance", "principal", "interest", "total_distribution",
@@ -317,6 +317,20 @@ def group_rows(rows: list[Row], b: Builder) -> list[Group]:
                 continue
             pending.append(r)
             continue
+        if r.kind == "values" and pending and pending[-1].kind == "text" \
+                and len(pending[-1].toks) == 1 and pending[-1].toks[0].kind == TEXT \
+                and sum(1 for v in r.values if value_type(v) == "amount") >= 2 \
+                and all(v.kind in (VALUE, MARKER) for v in r.values):
+            # figures alone on a line under a line of words alone ("Original Note Balance" /
+            # "{10} 238,000,000.00 323,470,000.00 ..."): the words label the figures
+            lab = pending.pop()
+            r.kind, r.head, r.toks = "label", lab.toks[0], [lab.toks[0], *r.values]
+            r.values = [v for v in r.values if v.kind != MARKER]
+            r.toks = [lab.toks[0], *r.values]
+            r.blank_before = lab.blank_before
+            r.positional = False  # its label is not over its figures: read in order
+            for v in r.toks:
+                v.start = v.end = -1
         if r.kind == "values":
             # figures alone under a row: that row continued on the next line
             if cur is not None and not pending and cur.positional and r.positional and cur.rows:

@@ -15,6 +15,7 @@ from etl.parse.tokens import (
     CLASS,
     CUSIP,
     DATE,
+    TEXT,
     VALUE,
     Row,
     Tok,
@@ -87,6 +88,7 @@ def _is_collapsed_pipe(line: str) -> bool:
 
 
 _WORDS_RE = re.compile(r"^(?:[A-Za-z&'./()-]+|\$\s?1,?000(?:\.00)?)(?:\s+(?:[A-Za-z&'./()-]+|\$\s?1,?000(?:\.00)?))*$")
+_CLASS_HEADS_RE = re.compile(r"\bClass\s+\S+\s+Class\s+\S+", re.I)
 _AMOUNT_CELL_RE = re.compile(r"^\$?\s?\d{1,3}(?:,\d{3})+(?:\.\d{2})?$")
 
 
@@ -302,6 +304,10 @@ def rows_from_text(text: str, warnings: list[str] | None = None, line_offset: in
         if "<" in raw and ">" in raw:
             raw = _MARKUP_INLINE_RE.sub(lambda m: " " * len(m.group(0)), raw)
         toks = tokenize_fixed_line(raw, line_no)
+        if len(toks) == 1 and toks[0].kind == TEXT and _CLASS_HEADS_RE.search(stripped):
+            # "Class A-1 Class A-2 Class B Total" in single spaces: the heads of classes as
+            # columns, each a cell (as in a collapsed stream)
+            toks = tokenize_stream_text(raw, line_no)
         if i in shift:
             for t in toks:
                 t.start += shift[i]

@@ -485,3 +485,11 @@ def test_wrapped_header_words_a_one_line_row_of_cells_and_classes_as_columns_fro
                                                            "585,400,000.00"))
     assert got["A-1"]["original_balance"] == 138000000.00 and got["B"]["original_balance"] == 123400000.00
     assert got["A-1"]["pass_through_rate"] == 1.74282 and got["B"]["pass_through_rate"] == 2.08
+
+
+@pytest.mark.unit
+def test_squeezed_classes_as_columns_with_the_label_on_the_line_above() -> None:
+    text = ("NOTE BALANCE CALCULATION\n\nClass A-1 Class A-2 Class B Total\n\n{10} Original Note Balance\n\n"
+            "{10} 238,000,000.00 323,470,000.00 124,140,000.00 685,610,000.00\n")
+    got, _ = _cls(text)
+    assert [got[k]["original_balance"] for k in ("A-1", "A-2", "B")] == [238000000.00, 323470000.00, 124140000.00]
