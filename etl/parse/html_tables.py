@@ -13,7 +13,7 @@ import re
 import lxml.html
 from lxml import etree
 
-from etl.parse.text_tables import rows_from_text
+from etl.parse.text_tables import cell_stream, rows_from_text
 from etl.parse.tokens import CUSIP, VALUE, Row, Tok, merge_value_tokens, split_records, tokenize_cell
 
 _WS_RE = re.compile(r"[ \t\r\n\f\v\u00a0\u2002\u2003\u2009\u200b]+")
@@ -120,8 +120,10 @@ def _grid_rows(grid: list[list[tuple[int, int, str]]], table_no: int, first_line
     single = sum(1 for _, toks in all_toks if len(toks) <= 1)
     nonempty = sum(1 for _, toks in all_toks if toks)
     if multi or (nonempty >= 6 and single >= 0.8 * nonempty) or _spans_lost(grid, all_toks):
-        # a '$' or '%' in a row of its own joins its figure, as within a row
-        stream = merge_value_tokens(raw)
+        # read as text flattened with '|' marks is: a '$' or '%' in a row of its own joins its
+        # figure, an amount and a note's title cut into cells are one issuance line
+        stream = cell_stream([(first_line, text) for cells in grid for _s, _e, text in cells],
+                             cols=[s for cells in grid for s, _e, _text in cells])
         for t in stream:
             t.start = t.end = -1
         out = split_records(stream, positional=False)

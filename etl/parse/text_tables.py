@@ -88,17 +88,30 @@ def _is_collapsed_pipe(line: str) -> bool:
 
 
 _WORDS_RE = re.compile(r"^(?:[A-Za-z&'./()-]+|\$\s?1,?000(?:\.00)?)(?:\s+(?:[A-Za-z&'./()-]+|\$\s?1,?000(?:\.00)?))*$")
+_MARK_THEN_CELL_RE = re.compile(r"^[%)]\s+(?=\d|[A-Z][a-z]{2,8}\.?\s+\d)")  # "% February 17, 2015", not "% of Pool"
 _CLASS_HEADS_RE = re.compile(r"\bClass\s+\S+\s+Class\s+\S+", re.I)
 _AMOUNT_CELL_RE = re.compile(r"^\$?\s?\d{1,3}(?:,\d{3})+(?:\.\d{2})?$")
 
 
-def _pipe_cells(lines: list[tuple[int, str]]) -> list[Tok]:
-    """Cells of a flattened-table region: '|' starts a cell; a bare '|' line's content may
-    continue on the next line."""
+def cell_stream(lines: list[tuple[int, str]], cols: list[int] | None = None) -> list[Tok]:
+    """Tokens of a flattened table's cells, in order: '|' starts a cell. Shared by text
+    flattened with '|' marks and HTML tables flattened one cell per row (``cols``: each
+    line's grid column, kept as its tokens' column)."""
     toks: list[Tok] = []
-    cells = [(line_no, c.strip()) for line_no, text in lines for c in text.split("|") if c.strip()]
-    joined: list[tuple[int, str]] = []
-    for line_no, c in cells:
+    cells: list[tuple[int, str, int | None]] = []
+    for k, (line_no, text) in enumerate(lines):
+        col = cols[k] if cols is not None else None
+        for cell in text.split("|"):
+            c = cell.strip()
+            if _MARK_THEN_CELL_RE.match(c):
+                # "% February 17, 2015": the closing mark of the figure before, then a cell of
+                # its own whose '|' the flattening lost
+                cells.append((line_no, c[0], col))
+                c = c[1:].strip()
+            if c:
+                cells.append((line_no, c, col))
+    joined: list[tuple[int, str, int | None]] = []
+    for line_no, c, col in cells:
         # "$ | 335,000,000 | Class A-1 2.0008% Asset Backed Notes due ...": an issuance line whose
         # amount and title the flattening cut into cells is one cell again
         # (a title says more than a class: a coupon, or a due date; "$ | 531,235.78 | Class A-3
@@ -109,15 +122,19 @@ def _pipe_cells(lines: list[tuple[int, str]]) -> list[Tok]:
                 desc = f"$ {desc}"
             if note_description(desc) is not None:
                 del joined[-2 if desc.startswith("$ ") else -1:]
-                joined.append((line_no, desc.replace("$ ", "$", 1)))
+                joined.append((line_no, desc.replace("$ ", "$", 1), col))
                 continue
-        joined.append((line_no, c))
-    for line_no, c in joined:
+        joined.append((line_no, c, col))
+    for line_no, c, col in joined:
         if c.count(" ") >= 6 and any(ch.isdigit() for ch in c) and note_description(c) is None:
             # text pasted around the cells (a page number, a heading) ran into this one
-            toks.extend(tokenize_stream_text(c, line_no))
+            got = tokenize_stream_text(c, line_no)
         else:
-            toks.extend(tokenize_cell(c, -1, line_no))
+            got = tokenize_cell(c, -1, line_no)
+        if col is not None:
+            for t in got:
+                t.col = col
+        toks.extend(got)
     return merge_value_tokens(toks)
 
 
@@ -244,7 +261,7 @@ def rows_from_text(text: str, warnings: list[str] | None = None, line_offset: in
         if not stripped.startswith("|") and stripped.count("|") >= 3 and (
                 _is_collapsed_pipe(stripped) or (stripped.endswith("|") and " | " in stripped)):
             # a row of flattened cells on one line ("Class B Initial Invested Amount | | $57,000,000.00 |")
-            recs = split_records(_pipe_cells([(line_no, stripped)]), positional=False)
+            recs = split_records(cell_stream([(line_no, stripped)]), positional=False)
             if recs:
                 recs[0].blank_before = True
             rows.extend(recs)
@@ -283,7 +300,7 @@ def rows_from_text(text: str, warnings: list[str] | None = None, line_offset: in
                     i += 1
                     continue
                 break
-            recs = split_records(_pipe_cells(region), positional=False)
+            recs = split_records(cell_stream(region), positional=False)
             if recs:
                 recs[0].blank_before = True
             rows.extend(recs)

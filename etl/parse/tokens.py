@@ -253,6 +253,9 @@ def tokenize_stream_text(text: str, line_no: int) -> list[Tok]:
     # March 15, 2022 $337,500,000 Class A-2 ..."): each one a text cell of its own
     issue = [(m.start(), m.end()) for m in _STREAM_NOTE_DESC_RE.finditer(text)] if "$" in text else []
     if "%" in text:  # "3.35% Exchange Note": a note named with its coupon
+        # "Class A-1 1.74282% Asset Backed Notes Class A-2 1.99% ...": title lines run together
+        issue += [(m.start(), m.end()) for m in _STREAM_TITLE_COUPON_RE.finditer(text)
+                  if not any(a < m.end() and m.start() < b for a, b in issue)]
         taken = list(issue)
         for m in _STREAM_NAMED_NOTE_RE.finditer(text):
             if cls.named_note(m.group(0)) and not any(a < m.end() and m.start() < b for a, b in taken):
@@ -408,6 +411,9 @@ _STREAM_NOTE_DESC_RE = re.compile(
 )
 
 
+_STREAM_TITLE_COUPON_RE = re.compile(
+    r"(?<!\S)Class\s+[A-Z0-9][\w\-]{0,6}\s+\d{1,2}\.\d{1,6}\s?%\s+(?:[A-Z][\w\-]*\s+){0,4}?(?:Notes?|Certificates?|Bonds?)"
+    r"(?:\s+due\s+[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})?(?=\s|$)")
 _STREAM_NAMED_NOTE_RE = re.compile(r"(?<!\S)\d{1,2}\.\d{1,6}\s?%\s+(?:[A-Z][\w-]*\s+){1,3}?(?:Notes?|Certificates?|Bonds?)(?=\s|$)")
 
 

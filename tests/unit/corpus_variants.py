@@ -21,6 +21,7 @@ from pathlib import Path
 FIX = Path(__file__).resolve().parents[1] / "fixtures"
 DEV = FIX / "dev_corpus"
 DEV2 = FIX / "dev2_corpus"
+DEV3 = FIX / "dev3_corpus"
 SEED = FIX / "seeds" / "aames031dec03.txt"
 GOLDEN = FIX / "golden" / "aames031dec03.json"
 
@@ -63,7 +64,7 @@ def _seed_labels() -> list[dict]:
 def documents() -> list[Doc]:
     """The seed and every dev and dev2 document, in a stable order."""
     docs = [Doc("seed", SEED.read_text(encoding="utf-8"), _seed_labels())]
-    for folder, prefix in ((DEV, "dev"), (DEV2, "dev2")):
+    for folder, prefix in ((DEV, "dev"), (DEV2, "dev2"), (DEV3, "dev3")):
         for js in sorted(folder.glob("[0-9][0-9][0-9].json")):
             lab = json.loads(js.read_text(encoding="utf-8"))
             text = js.with_suffix(".txt").read_text(encoding="utf-8")
@@ -322,12 +323,26 @@ def _pipe_rows(text: str) -> list[list[list[str]] | str]:
                     rows.append([content])
             i += 1
             continue
+        if line and rows and len(line) <= 80 and i + 1 < len(lines) and lines[i + 1].strip().startswith("|"):
+            # one short line without its mark between two cells: the words continue the cell
+            # above when words follow them too ("|Principal per $1000" / "Face Amount"), else
+            # a cell of its own (the parser reads the text the same way)
+            below = lines[i + 1].strip().lstrip("|").strip()
+            if _WORDS_RE.match(line) and _WORDS_RE.match(rows[-1][-1]) and (not below or _WORDS_RE.match(below)):
+                rows[-1][-1] = f"{rows[-1][-1]} {line}"
+            else:
+                rows.append([line])
+            i += 1
+            continue
         if line:
             close()
             out.append(line)
         i += 1
     close()
     return out
+
+
+_WORDS_RE = re.compile(r"^(?:[A-Za-z&'./()-]+|\$\s?1,?000(?:\.00)?)(?:\s+(?:[A-Za-z&'./()-]+|\$\s?1,?000(?:\.00)?))*$")
 
 
 _CELL_RE = re.compile(r"\S+(?: \S+)*")
