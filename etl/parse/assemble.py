@@ -27,6 +27,7 @@ from etl.parse.headers import (
     one_cell_per_column,
     positional_columns,
     profile,
+    stacked_line_columns,
     stream_cell_columns,
     stream_class_columns,
     stream_dated_band_columns,
@@ -701,6 +702,10 @@ class Emitter:
         # A whole-label variant ("Class X Cap Payment") outranks a class named inside it.
         exact = [m for m in self.lex.lookup_label(mtext) if m.exact]
         k = None if any("class" not in m.measure.scopes for m in exact) else cls.class_in_label(mtext)
+        if k is not None and sum(1 for c in g.cols if c.klass) >= 2 and len(row.values) >= 2:
+            # classes as columns: a figure's class is its column's, whatever the label names
+            # ("Class II A and Class II B Distribution Amounts" over Class A-1 | Class A-2)
+            k = None
         if k is None and b.named_classes:
             k = cls.named_in_label(mtext, b.named_classes)
         pool_m = _POOL_PREFIX_RE.match(mtext)
@@ -954,6 +959,10 @@ def build_columns(g: Group, prev: Group | None) -> None:
                     g.head_label, g.title = prev.head_label, prev.title
         return
     htoks = [t for r in g.above for t in r.toks if t.kind == TEXT][-80:]
+    stacked = None
+    if class_rows and all(r.squeezed for r in class_rows) and g.above:
+        # squeezed lines keep their ends: a header stacked over lines is read line by line
+        stacked = stacked_line_columns([r.text for r in g.above if r.kind == "text"][-6:], profile(class_rows))
     if htoks and class_rows and all(r.squeezed for r in class_rows):
         # squeezed lines: a header line holds several cells, so its words are read as one
         # stream whose rows are about one word per column apart
@@ -985,6 +994,8 @@ def build_columns(g: Group, prev: Group | None) -> None:
             for c, p in zip(g.cols, prev.cols, strict=False):
                 c.label, c.matches, c.entity, c.date, c.role, c.per1000 = (
                     p.label, p.matches, p.entity, p.date, p.role, p.per1000)
+        if stacked is not None and _quality(stacked[0]) > _quality(g.cols):
+            g.cols, g.title = stacked
         _fix_total_columns(g)
         _issuance_roles(g)
     else:

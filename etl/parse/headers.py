@@ -510,6 +510,72 @@ def one_cell_per_column(header: list[Tok], n: int) -> bool:
     return _label_head_index(cells) == 0 and len(cells) == n + 1
 
 
+def _label_score(words: list[str], vtype: str) -> float:
+    """How well a stacked label reads as a class measure fitting its figures (0: not at all)."""
+    if not words:
+        return 0.0
+    c = Column(label=" ".join(words), vtype=vtype)
+    describe(c, loose=False)
+    if c.klass:
+        return 0.0
+    got = [m for m in c.matches if "class" in m.measure.scopes and fit(m.measure.type, vtype) > 0]
+    return float(got[0].score) if got else (5.0 if c.date is not None or c.role else 0.0)
+
+
+def stacked_line_columns(lines: list[str], types: list[str]) -> tuple[list[Column], str] | None:
+    """Columns of a header stacked over two or three lines of single-spaced words (whitespace
+    squeezed, line ends kept): the line led by the row-label head ("Class") has one word per
+    column; each line below gives its words to distinct columns left to right, where the
+    lexicon reads the stacked labels best ("Certificate" / "Pass-Through" / "Rate").
+    None when no line has that shape."""
+    lex = lexicon()
+    n = len(types)
+    rows = [ln.split() for ln in lines]
+    top = next((k for k in range(len(rows) - 1, -1, -1) if rows[k] and len(rows[k]) == n + 1
+                and lex.normalize(rows[k][0]) in (("class",), ("tranche",), ("classes",), ("series",))), None)
+    if top is None or not 1 <= len(rows) - top - 1 <= 2:
+        return None
+    labels = [[w] for w in rows[top][1:]]
+    for words in rows[top + 1:]:
+        r = len(words)
+        if r == 0 or r > n:
+            return None
+        # dp over (words placed, columns passed): best gain; a word goes to one column, in order
+        neg = float("-inf")
+        dp = [[neg] * (n + 1) for _ in range(r + 1)]
+        back: list[list[int]] = [[0] * (n + 1) for _ in range(r + 1)]
+        for j in range(n + 1):
+            dp[0][j] = 0.0
+        for i in range(1, r + 1):
+            for j in range(i, n + 1):
+                skip = dp[i][j - 1]
+                c = j - 1
+                gain = _label_score(labels[c] + [words[i - 1]], types[c]) - _label_score(labels[c], types[c])
+                take = dp[i - 1][j - 1] + gain + 0.01 * j  # ties: toward the right, as stacked heads sit
+                if take >= skip:
+                    dp[i][j], back[i][j] = take, 1
+                else:
+                    dp[i][j], back[i][j] = skip, 0
+        i, j = r, n
+        placed: dict[int, str] = {}
+        while i > 0 and j > 0:
+            if back[i][j] == 1:
+                placed[j - 1] = words[i - 1]
+                i, j = i - 1, j - 1
+            else:
+                j -= 1
+        for c, w in placed.items():
+            labels[c].append(w)
+    cols: list[Column] = []
+    for j in range(n):
+        col = Column(label=" ".join(labels[j]), vtype=types[j])
+        describe(col)
+        col.matches = [m for m in col.matches if "class" in m.measure.scopes and fit(m.measure.type, types[j]) > 0]
+        cols.append(col)
+    assign_date_roles(cols)
+    return cols, "\n".join(lines[:top])
+
+
 def stream_cell_columns(header: list[Tok], types: list[str]) -> tuple[list[Column], str] | None:
     """Columns of a flattened (one cell per line) stacked header, rows right-aligned.
 

@@ -493,3 +493,25 @@ def test_squeezed_classes_as_columns_with_the_label_on_the_line_above() -> None:
             "{10} 238,000,000.00 323,470,000.00 124,140,000.00 685,610,000.00\n")
     got, _ = _cls(text)
     assert [got[k]["original_balance"] for k in ("A-1", "A-2", "B")] == [238000000.00, 323470000.00, 124140000.00]
+
+
+# A header stacked over three lines, whitespace squeezed to single spaces (line ends kept).
+STACKED_SQUEEZED = """\
+Certificateholder Distribution Summary
+Class CUSIP Record Certificate Beginning Interest
+Date Pass-Through Certificate Distribution
+Rate Balance
+1-A-1 05949A2C3 12/31/2007 5.50000% 10,348,369.32 47,430.03
+1-A-2 05949A2D1 12/31/2007 5.50000% 125,000.00 572.92
+1-A-6 05949A2H2 12/31/2007 6.42500% 3,265,262.16 17,482.76
+1-A-8 05949A2K5 12/31/2007 3.95833% 1,011,872.45 3,337.77
+"""
+
+
+@pytest.mark.unit
+def test_a_header_stacked_over_squeezed_lines_is_read_line_by_line() -> None:
+    got, _ = _cls(STACKED_SQUEEZED)
+    a1 = got["1-A-1"]
+    assert (a1["cusip"], a1["pass_through_rate"], a1["beginning_balance"], a1["interest"]) == (
+        "05949A2C3", 5.5, 10348369.32, 47430.03)
+    assert (got["1-A-8"]["pass_through_rate"], got["1-A-8"]["interest"]) == (3.95833, 3337.77)
