@@ -408,6 +408,8 @@ _STREAM_NOTE_DESC_RE = re.compile(
     r"(?:\s+due\s+[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})?"
     r"|\$\s?\d{1,3}(?:,\d{3})+(?:\.\d{2})?\s+(?:\d{1,2}\.\d{1,6}\s?%\s+|[A-Z][A-Za-z-]{2,15}\s?\+\s?\d{1,2}\.\d{1,6}\s?%\s+)"
     r"(?:[\w\-]+\s+){0,5}?(?:Notes?|Certificates?|Bonds?),\s+Class\s+[A-Z0-9][\w\-]{0,5}\b"
+    # "$20,250,000 5.730% Asset Backed Certificates": the certificates, named by kind alone
+    r"|\$\s?\d{1,3}(?:,\d{3})+(?:\.\d{2})?\s+\d{1,2}\.\d{1,6}\s?%\s+(?:Asset[- ]Backed\s+)?Certificates\b"
 )
 
 
