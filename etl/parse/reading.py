@@ -124,8 +124,48 @@ def read_class_table(rows: list[tuple[str, dict[int, Tok]]], header: dict[int, s
     m = _Matrix(rows)
     reading = _read(m, header)
     _rate_by_type(m, rows, reading)
+    _rate_by_sum(rows, reading)
     _total_above_interest(m, reading)
     return reading
+
+
+def _pct_value(tok: Tok | None) -> float | None:
+    num = getattr(tok, "num", None)
+    return float(num.value) if num is not None and num.kind == PCT and num.value is not None else None
+
+
+def _rate_by_sum(rows: list[tuple[str, dict[int, Tok]]], reading: Reading) -> None:
+    """A floating coupon is printed with its parts: base rate + margin = coupon. Where one
+    percentage column is the sum of two others in every row that prints them (one row at
+    least with both parts non-zero), that column is the class's rate, not the base beside it."""
+    cols = sorted({c for _, cells in rows for c, t in cells.items() if _pct_value(t) is not None})
+    if len(cols) < 3:
+        return
+    for t in cols:
+        for a in cols:
+            for b in cols:
+                if len({t, a, b}) < 3 or a > b:
+                    continue
+                ok = bad = 0
+                for _, cells in rows:
+                    vt, va, vb = (_pct_value(cells.get(c)) for c in (t, a, b))
+                    if vt is None or va is None or vb is None:
+                        continue
+                    if abs(vt - va - vb) <= 0.00051:
+                        ok += bool(va and vb)
+                    else:
+                        bad += 1
+                if ok >= 1 and bad == 0:
+                    names = reading.measures
+                    for c in (a, b):
+                        if names.get(c) == "pass_through_rate":
+                            names[c] = None
+                            reading.changed[c] = ("pass_through_rate", "")
+                    if names.get(t) != "pass_through_rate":
+                        reading.changed[t] = (names.get(t), "pass_through_rate")
+                        names[t] = "pass_through_rate"
+                    reading.identities.append("base rate + margin = coupon")
+                    return
 
 
 def _rate_by_type(m: _Matrix, rows: list[tuple[str, dict[int, Tok]]], reading: Reading) -> None:

@@ -515,3 +515,23 @@ def test_a_header_stacked_over_squeezed_lines_is_read_line_by_line() -> None:
     assert (a1["cusip"], a1["pass_through_rate"], a1["beginning_balance"], a1["interest"]) == (
         "05949A2C3", 5.5, 10348369.32, 47430.03)
     assert (got["1-A-8"]["pass_through_rate"], got["1-A-8"]["interest"]) == (3.95833, 3337.77)
+
+
+@pytest.mark.unit
+def test_a_coupon_printed_with_its_parts_is_the_sum_column() -> None:
+    from etl.parse.reading import read_class_table
+    from etl.parse.tokens import tokenize_cell
+
+    def tok(x: str):
+        return tokenize_cell(x)[0]
+
+    rows = [(n, {0: tok(b), 1: tok(m), 2: tok(c)}) for n, b, m, c in (
+        ("A-1", "5.6100%", "0.1475%", "5.7575%"), ("A-2", "5.8400%", "0.1300%", "5.9700%"))]
+    reading = read_class_table(rows, {0: "pass_through_rate", 1: None, 2: None})
+    assert reading.measures[2] == "pass_through_rate" and reading.measures[0] is None
+    assert "base rate + margin = coupon" in reading.identities
+    got, _ = _cls("CNH Equipment Trust\n$38,250,000 Class B 5.730% Asset Backed Notes due May 15, 2008\n"
+                  "$20,250,000 5.730% Asset Backed Certificates\nPlease contact us with any questions.\n"
+                  "Class Balance Interest Principal Total A 1,000.00 2.00 3.00 5.00 B 2,000.00 4.00 6.00 10.00\n"
+                  "B 2,000.00 4.00 6.00 10.00 C 3,000.00 5.00 7.00 12.00 D 4,000.00 6.00 8.00 14.00\n")
+    assert (got["Certificates"]["original_balance"], got["Certificates"]["pass_through_rate"]) == (20250000, 5.73)
