@@ -20,11 +20,14 @@ _CLASS_WORDS = r"(?:Notes?|Certificates?|Bonds?|Certs?\.?)"
 _LABEL_RE = re.compile(
     rf"^(?:(?:Class(?:es)?|Tranche)\s+)?({_DESIG})({_MARKS})({_SERIES})\s*(?:{_CLASS_WORDS})?\s*:?$",
 )
-_PREFIXED_RE = re.compile(rf"^(?:Class|Tranche)\s+({_DESIG})({_MARKS})({_SERIES})\s*(?:{_CLASS_WORDS})?\s*:?$", re.I)
+# "Class I A-1", "Class II B": a loan group in roman numerals before the designation (only
+# after "Class", where it cannot be a word of prose)
+_GROUP = r"(?:[IVX]{1,4}\s+(?=[A-Z]{1,3}(?:-?\d|\b)))?"
+_PREFIXED_RE = re.compile(rf"^(?:Class|Tranche)\s+({_GROUP}{_DESIG})({_MARKS})({_SERIES})\s*(?:{_CLASS_WORDS})?\s*:?$", re.I)
 _WORD_CLASS_RE = re.compile(r"^(?:Asset[- ]Backed\s+)?(Certificates)\s*:?$", re.I)
 # A designation inside a longer label: "Original Class A Principal Balance",
 # "Class A-2B interest rate:", "A-1 Notes Balance", "Certificates Balance".
-_IN_LABEL_CLASS_RE = re.compile(rf"\b(?:Class|Tranche)\s+({_DESIG})({_MARKS})({_SERIES})(?:\s+{_CLASS_WORDS})?(?=[\s:,]|$)")
+_IN_LABEL_CLASS_RE = re.compile(rf"\b(?:Class|Tranche)\s+({_GROUP}{_DESIG})({_MARKS})({_SERIES})(?:\s+{_CLASS_WORDS})?(?=[\s:,]|$)")
 _IN_LABEL_SUFFIX_RE = re.compile(rf"^({_DESIG})({_MARKS})\s+{_CLASS_WORDS}\b")
 _IN_LABEL_WORD_RE = re.compile(r"^(Certificates)\b(?=\s+\w)", re.I)
 
