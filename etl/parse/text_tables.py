@@ -321,6 +321,26 @@ def rows_from_text(text: str, warnings: list[str] | None = None, line_offset: in
         if "<" in raw and ">" in raw:
             raw = _MARKUP_INLINE_RE.sub(lambda m: " " * len(m.group(0)), raw)
         toks = tokenize_fixed_line(raw, line_no)
+        if len(toks) == 1 and toks[0].kind == CLASS and i + 1 < n and i + 1 not in joined:
+            nxt = lines[i + 1].expandtabs(8)
+            more_toks = tokenize_fixed_line(nxt, i + 2 + line_offset) if nxt[:1] in (" ", "\t") else []
+            if len(more_toks) >= 3 and more_toks[0].kind in (CUSIP, VALUE) \
+                    and sum(t.kind == VALUE for t in more_toks) >= 2:
+                for t in more_toks:
+                    if t.kind == CLASS:  # "IO" after the CUSIP: the class's description
+                        t.kind, t.klass = TEXT, None
+                # a class alone on its line and its cells on the next, indented (an HTML table
+                # rendered as text): one record, read in order since the header's columns are
+                # spaced as the browser drew them, not as the figures are
+                rec = Row([toks[0], *more_toks], line_no, positional=False, kind=CLASS, head=toks[0],
+                          values=list(more_toks))
+                for t in rec.toks:
+                    t.start = t.end = -1
+                rec.blank_before = blank
+                rows.append(rec)
+                blank = False
+                i += 2
+                continue
         if len(toks) == 1 and toks[0].kind == TEXT and _CLASS_HEADS_RE.search(stripped):
             # "Class A-1 Class A-2 Class B Total" in single spaces: the heads of classes as
             # columns, each a cell (as in a collapsed stream)

@@ -535,3 +535,23 @@ def test_a_coupon_printed_with_its_parts_is_the_sum_column() -> None:
                   "Class Balance Interest Principal Total A 1,000.00 2.00 3.00 5.00 B 2,000.00 4.00 6.00 10.00\n"
                   "B 2,000.00 4.00 6.00 10.00 C 3,000.00 5.00 7.00 12.00 D 4,000.00 6.00 8.00 14.00\n")
     assert (got["Certificates"]["original_balance"], got["Certificates"]["pass_through_rate"]) == (20250000, 5.73)
+
+
+@pytest.mark.unit
+def test_a_class_alone_on_its_line_with_its_cells_indented_on_the_next() -> None:
+    text = ("Certificateholder Distribution Summary\n\n"
+            "                Certificate     Certificate\n"
+            "                Class     Pass-Through       Beginning       Interest       Principal       Current"
+            "       Ending Certificate       Total       Cumulative\n"
+            "Class     CUSIP       Description     Rate       Certificate Balance       Distribution       "
+            "Distribution       Realized Loss       Balance       Distribution       Realized Loss\n\n"
+            "A-1\n      81744FDJ3       SEN       2.49000 %       352,454,905.58         731,343.93         "
+            "4,712,626.21         0.00         347,742,279.37         5,443,970.14         0.00\n"
+            "X-A\n      81744FDL8       IO       0.69442 %       0.00         439,340.94         0.00         0.00"
+            "         0.00         439,340.94         0.00\n")
+    got, _ = _cls(text)
+    a1, xa = got["A-1"], got["X-A"]
+    assert (a1["cusip"], a1["pass_through_rate"], a1["beginning_balance"], a1["interest"], a1["principal"],
+            a1["ending_balance"], a1["total_distribution"]) == (
+        "81744FDJ3", 2.49, 352454905.58, 731343.93, 4712626.21, 347742279.37, 5443970.14)
+    assert (xa["cusip"], xa["interest"], xa["notional"]) == ("81744FDL8", 439340.94, True)
