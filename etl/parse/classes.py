@@ -121,6 +121,11 @@ def class_label(text: str) -> ClassName | None:
     return None
 
 
+_POINTING_TAIL_RE = re.compile(
+    r"\s*\b(?:in respect of|with respect to|allocable to|allocated to|payable to|paid to|for|of|on|to)"
+    r"(?:\s+(?:the|each))?\s*:?\s*$", re.I)
+
+
 def class_in_label(text: str) -> ClassName | None:
     """The class a longer label is about, with the rest of the label kept as ``remainder``."""
     t = _clean(text)
@@ -129,6 +134,9 @@ def class_in_label(text: str) -> ClassName | None:
         series = m.group(3).strip()
         desig = m.group(1)
         rest = _clean(t[: m.start()] + " " + t[m.end():])
+        # "Amount of principal being paid ... in respect of the Class I-A-1 Notes:": the words
+        # that only point at the class are not the measure's
+        rest = _POINTING_TAIL_RE.sub("", rest) or rest
         return ClassName(f"{desig} {series}" if series else desig, m.group(2), rest)
     m = _IN_LABEL_SUFFIX_RE.match(t)
     if m and m.group(1) not in _NOT_BARE:

@@ -555,3 +555,12 @@ def test_a_class_alone_on_its_line_with_its_cells_indented_on_the_next() -> None
             a1["ending_balance"], a1["total_distribution"]) == (
         "81744FDJ3", 2.49, 352454905.58, 731343.93, 4712626.21, 347742279.37, 5443970.14)
     assert (xa["cusip"], xa["interest"], xa["notional"]) == ("81744FDL8", 439340.94, True)
+
+
+@pytest.mark.unit
+def test_words_pointing_at_the_class_are_not_the_measure() -> None:
+    from etl.parse.classes import class_in_label
+
+    k = class_in_label("Amount of principal being paid or distributed in respect of the Class I-A-1 Notes:")
+    assert k is not None and k.designation == "I-A-1"
+    assert k.remainder == "Amount of principal being paid or distributed"
