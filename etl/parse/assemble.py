@@ -748,6 +748,12 @@ class Emitter:
                 if meas is not None:
                     c = b.klass(col.klass)
                     period = _label_period(label)
+                    if _TOTAL_LABEL_RE.match(label):
+                        # "Total Principal Distribution" after its parts ("(a) Scheduled Principal
+                        # Due" ...): the total is the class's figure, not the first part
+                        mname = _resolve(meas, Column(role=period) if period else None, g.ctx, per1000_label, "class")
+                        if mname and c.get(mname) is not None:
+                            c[mname] = None
                     self.class_value(g, row, c, col.klass, Column(role=period) if period else None, ci, tok,
                                      f"class {col.klass}", label, meas=meas, per1000_label=per1000_label)
                     continue
@@ -943,6 +949,15 @@ def build_columns(g: Group, prev: Group | None) -> None:
         g.head_label = " ".join(head_parts)
         _fix_total_columns(g)
         _issuance_roles(g)
+        if not header and _carries_classes(g, prev, sum(1 for r in g.above if r.kind == "text")) and prev is not None:
+            # classes as columns: an item heading with no figures ("(b) Formula Principal
+            # Distribution Amount") heads rows of the same table; its class columns go on
+            pairs = _columns_under(g.cols, prev.cols) or (
+                list(zip(g.cols, prev.cols, strict=True)) if len(g.cols) == len(prev.cols) else None)
+            if pairs is not None:
+                for c, p in pairs:
+                    c.label, c.klass, c.entity = p.label, p.klass, p.entity
+                return
         if not header and prev is not None and prev.cols and prev.positional and (not g.title or sub):
             # a table continued after a page break or a sub-heading, its header not repeated:
             # each column takes the meaning of the column above it
@@ -1027,6 +1042,20 @@ def build_columns(g: Group, prev: Group | None) -> None:
                 g.cols = []
             # with no column heads read, the text above is all title
             g.title = " ".join(t.text for t in (htoks[: max(0, len(htoks) - n)] if g.cols else htoks))
+        if _carries_classes(g, prev, sum(1 for r in g.above if r.kind == "text")):
+            g.cols = [Column(label=p.label, klass=p.klass, entity=p.entity) for p in cast(Group, prev).cols]
+
+
+_TOTAL_LABEL_RE = re.compile(r"^total\s+\w", re.I)
+
+
+def _carries_classes(g: Group, prev: Group | None, heading_lines: int) -> bool:
+    """Rows under one or two heading lines, with no column heads of their own, right after a
+    table with the classes as columns: the same table goes on (its classes are its columns)."""
+    return (prev is not None and sum(1 for p in prev.cols if p.klass) >= 2
+            and not any(c.klass for c in g.cols) and heading_lines <= 2
+            and not any(r.kind == CLASS for r in g.rows)
+            and all(len(r.values) <= len(prev.cols) for r in g.rows))
 
 
 def _issuance_roles(g: Group) -> None:

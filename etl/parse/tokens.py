@@ -347,22 +347,26 @@ def _period_heads_apart(run: list[tuple[str, int]]) -> list[list[tuple[str, int]
 
 def _class_heads_apart(run: list[tuple[str, int]]) -> list[list[tuple[str, int]]]:
     """A run of collapsed words holding two or more "Class X" in a row is a header of classes
-    as columns ("Class A-1 Class A-2a Class A-3 Total"): each class, and a "Total" after
-    them, a cell of its own; the words around them stay runs."""
-    heads: list[int] = []
+    as columns ("Class A-1 Class A-2a Class A-3 Total", "Class I A-1 Class I A-2"): each
+    class, and a "Total" after them, a cell of its own; the words around them stay runs."""
+    heads: dict[int, int] = {}  # start -> words in the head
     for i in range(len(run) - 1):
-        if run[i][0].lower() == "class" and cls.class_label(f"Class {run[i + 1][0]}") is not None:
-            heads.append(i)
-    starts = [h for h in heads if h + 2 in heads and h - 2 not in heads]
+        if run[i][0].lower() != "class":
+            continue
+        for size in (3, 2):
+            if i + size <= len(run) and cls.class_label(" ".join(w for w, _ in run[i:i + size])) is not None:
+                heads[i] = size
+                break
+    starts = [h for h in heads if h + heads[h] in heads and not any(g + heads[g] == h for g in heads)]
     if not starts:
         return [run]
-    consecutive = [starts[0]]  # the first chain of classes; no word is dropped between chains
-    while consecutive[-1] + 2 in heads:
-        consecutive.append(consecutive[-1] + 2)
-    first, last = consecutive[0], consecutive[-1]
+    chain = [starts[0]]  # the first chain of classes; no word is dropped between chains
+    while chain[-1] + heads[chain[-1]] in heads:
+        chain.append(chain[-1] + heads[chain[-1]])
+    first, last = chain[0], chain[-1]
     parts: list[list[tuple[str, int]]] = [run[:first]] if first else []
-    parts += [run[h:h + 2] for h in consecutive]
-    rest = run[last + 2:]
+    parts += [run[h:h + heads[h]] for h in chain]
+    rest = run[last + heads[last]:]
     if rest and rest[0][0].lower() == "total":
         parts.append(rest[:1])
         rest = rest[1:]

@@ -564,3 +564,33 @@ def test_words_pointing_at_the_class_are_not_the_measure() -> None:
     k = class_in_label("Amount of principal being paid or distributed in respect of the Class I-A-1 Notes:")
     assert k is not None and k.designation == "I-A-1"
     assert k.remainder == "Amount of principal being paid or distributed"
+
+
+# Classes as columns, item headings and their lettered parts between the rows, whitespace
+# squeezed: the class columns go on under each heading, and a Total line is the class's figure.
+MH_ITEMS = """\
+Information for Clauses (a) through (s), Section 7.01 - GROUP I
+Class I A-1 Class I A-2 Class I A-3
+(a) Class I A and Class I B Distribution Amounts 1,997,503.53 208,450.00 208,533.33
+(b) Formula Principal Distribution Amount
+(a) Scheduled Principal Due 360,079.59
+(b) Partial Prepayments Received 127,357.75
+(c) Principal Payments in Full (Scheduled Balance) 1,247,499.56
+------------- ------------- -------------
+Total Principal Distribution 1,734,936.90 0.00 0.00
+(c) Interest Distribution 262,566.63 208,450.00 208,533.33
+Unpaid Interest Shortfall 0.00 0.00 0.00
+(d) Beginning Class I A and Class I B Principal Balance 42,435,010.41 33,000,000.00 32,000,000.00
+Less: Principal Distribution 1,734,936.90 0.00 0.00
+Remaining Class A and Class B Principal Balance 40,700,073.51 33,000,000.00 32,000,000.00
+"""
+
+
+@pytest.mark.unit
+def test_classes_as_columns_go_on_under_item_headings() -> None:
+    got, _ = _cls(MH_ITEMS)
+    a1 = got["I A-1"]
+    assert (a1["total_distribution"], a1["principal"], a1["interest"]) == (1997503.53, 1734936.90, 262566.63)
+    assert (a1["beginning_balance"], a1["ending_balance"]) == (42435010.41, 40700073.51)
+    assert (got["I A-2"]["principal"], got["I A-3"]["ending_balance"]) == (0, 32000000.00)
+    assert "I A" not in got and "A" not in got
