@@ -22,6 +22,7 @@ FIX = Path(__file__).resolve().parents[1] / "fixtures"
 DEV = FIX / "dev_corpus"
 DEV2 = FIX / "dev2_corpus"
 DEV3 = FIX / "dev3_corpus"
+DEV4 = FIX / "dev4_corpus"
 SEED = FIX / "seeds" / "aames031dec03.txt"
 GOLDEN = FIX / "golden" / "aames031dec03.json"
 
@@ -58,6 +59,15 @@ def _seed_labels() -> list[dict]:
     out = []
     for r in rows.values():
         out.append({k: r.get(k) for k in ("class", *COMPARED)})
+    return out
+
+
+def holdout_documents() -> list[Doc]:
+    """dev4: real reports first read as holdouts (see its README); not in the variant suite."""
+    out = []
+    for js in sorted(DEV4.glob("[0-9][0-9][0-9].json")):
+        lab = json.loads(js.read_text(encoding="utf-8"))
+        out.append(Doc(f"dev4/{js.stem}", js.with_suffix(".txt").read_text(encoding="utf-8"), lab["classes"]))
     return out
 
 
