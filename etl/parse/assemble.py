@@ -714,6 +714,11 @@ class Emitter:
             pool_name = pool_m.group(1).upper()
             mtext = mtext[pool_m.end():]
         rest = k.remainder if k is not None else mtext
+        if any(v.kind == CUSIP for v in row.values) and _CUSIP_TAIL_RE.search(rest) \
+                and _CUSIP_TAIL_RE.sub("", rest).strip():
+            # "Beginning Class A-1 Note Balance -- CUSIP 000000XX0 123,363,116.72": the CUSIP
+            # is the class's, the words before it name the figure
+            rest = _CUSIP_TAIL_RE.sub("", rest)
         matches = self.lex.lookup_label(rest) if rest else []
         if k is not None and not matches and rest:
             matches = self.lex.lookup_label(mtext)
@@ -1046,6 +1051,7 @@ def build_columns(g: Group, prev: Group | None) -> None:
             g.cols = [Column(label=p.label, klass=p.klass, entity=p.entity) for p in cast(Group, prev).cols]
 
 
+_CUSIP_TAIL_RE = re.compile(r"[\s\-\u2013\u2014,;:(]*\bCUSIP\b[\s#:.)]*$", re.I)
 _TOTAL_LABEL_RE = re.compile(r"^total\s+\w", re.I)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from etl.parse import classes as cls
 from etl.parse.classes import note_description
 from etl.parse.reading import recut_centred_rows
 from etl.parse.tokens import (
@@ -91,6 +92,26 @@ _WORDS_RE = re.compile(r"^(?:[A-Za-z&'./()-]+|\$\s?1,?000(?:\.00)?)(?:\s+(?:[A-Z
 _MARK_THEN_CELL_RE = re.compile(r"^[%)]\s+(?=\d|[A-Z][a-z]{2,8}\.?\s+\d)")  # "% February 17, 2015", not "% of Pool"
 _CLASS_HEADS_RE = re.compile(r"\bClass\s+\S+\s+Class\s+\S+", re.I)
 _AMOUNT_CELL_RE = re.compile(r"^\$?\s?\d{1,3}(?:,\d{3})+(?:\.\d{2})?$")
+
+
+_RULE_LINE_RE = re.compile(r"^\s*[-=_]{3,}[-=_\s]*$")
+_LEAD_FIGURE_RE = re.compile(r"^(?:[0-9A-Z]{8}\d|\(?\$?\d[\d,]*(?:\.\d+)?\)?\s*%?)(?:\s|$)")
+
+
+def _cells_after_lone_class(lines: list[str], i: int, n: int) -> int | None:
+    """The line holding the cells of a class printed alone on line ``i`` (the next line, or
+    the one after a blank line), when that line starts with a CUSIP or a figure and so cannot
+    be a row of its own; else None."""
+    s = lines[i].strip()
+    if not s or len(s) > 24 or cls.class_label(s) is None:
+        return None
+    j = i + 1
+    while j < n and j <= i + 2 and (not lines[j].strip() or _RULE_LINE_RE.match(lines[j])):
+        j += 1  # a blank line or a rule between the class and its cells
+    if j >= n:
+        return None
+    nxt = lines[j].strip()
+    return j if _LEAD_FIGURE_RE.match(nxt) and len(nxt.split()) >= 3 else None
 
 
 def cell_stream(lines: list[tuple[int, str]], cols: list[int] | None = None) -> list[Tok]:
@@ -309,6 +330,10 @@ def rows_from_text(text: str, warnings: list[str] | None = None, line_offset: in
         if squeezed or _is_collapsed(raw):
             if "<" in raw:
                 raw = _MARKUP_WS_RE.sub(" ", raw)
+            j = _cells_after_lone_class(lines, i, n) if squeezed else None
+            if j is not None:
+                raw = f"{stripped} {lines[j].strip()}"  # the class and its cells, one record
+                i = j
             recs = split_records(tokenize_stream_text(raw, line_no), positional=False)
             for r in recs:
                 r.squeezed = squeezed
@@ -321,9 +346,9 @@ def rows_from_text(text: str, warnings: list[str] | None = None, line_offset: in
         if "<" in raw and ">" in raw:
             raw = _MARKUP_INLINE_RE.sub(lambda m: " " * len(m.group(0)), raw)
         toks = tokenize_fixed_line(raw, line_no)
-        if len(toks) == 1 and toks[0].kind == CLASS and i + 1 < n and i + 1 not in joined:
-            nxt = lines[i + 1].expandtabs(8)
-            more_toks = tokenize_fixed_line(nxt, i + 2 + line_offset) if nxt[:1] in (" ", "\t") else []
+        j = _cells_after_lone_class(lines, i, n) if len(toks) == 1 and toks[0].kind == CLASS else None
+        if j is not None and j not in joined:
+            more_toks = tokenize_fixed_line(lines[j].expandtabs(8), j + 1 + line_offset)
             if len(more_toks) >= 3 and more_toks[0].kind in (CUSIP, VALUE) \
                     and sum(t.kind == VALUE for t in more_toks) >= 2:
                 for t in more_toks:
@@ -339,7 +364,7 @@ def rows_from_text(text: str, warnings: list[str] | None = None, line_offset: in
                 rec.blank_before = blank
                 rows.append(rec)
                 blank = False
-                i += 2
+                i = j + 1
                 continue
         if len(toks) == 1 and toks[0].kind == TEXT and _CLASS_HEADS_RE.search(stripped):
             # "Class A-1 Class A-2 Class B Total" in single spaces: the heads of classes as

@@ -177,6 +177,10 @@ def _tokenize_cell(text: str, start: int, line: int, end: int | None) -> list[To
             return []
         return [Tok(txt, kind, start, e, line, num, klass, date)]
     t2 = strip_lead_marker(t)
+    if t.count(": ") >= 2:
+        pairs = _colon_pairs(text, start, line)
+        if pairs is not None:
+            return pairs
     words = list(_WORD_RE.finditer(text))
     if len(words) > 1:
         # Trailing figures glued to a label with single spaces: "Gross Interest 2,803,797".
@@ -208,6 +212,37 @@ def _tokenize_cell(text: str, start: int, line: int, end: int | None) -> list[To
             if v is not None and v.num is not None:
                 return [v]
     return [Tok(t2, TEXT, start, e, line, mark=t[: len(t) - len(t2)].strip() or None)]
+
+
+_COLON_PAIR_RE = re.compile(r"(?P<label>[^:]+?:)\s+(?P<value>\S+)(?=\s|$)")
+
+
+def _colon_pairs(text: str, start: int, line: int) -> list[Tok] | None:
+    """"Class A-2 Note Rate: 6.51000% Distribution Date: 05/17/99": label: value pairs run
+    together in one cell, each label ended by its colon and followed by its figure, are cells
+    of their own. None unless every pair's value is a figure or a date."""
+    out: list[Tok] = []
+    pos = 0
+    for m in _COLON_PAIR_RE.finditer(text):
+        if text[pos:m.start()].strip():
+            return None
+        v = _value_tok(m.group("value"), -1, -1, line)
+        if v is None:
+            return None
+        def at(k: int) -> int:
+            return start + k if start >= 0 else -1
+
+        a, b = m.span("label")
+        out.append(Tok(m.group("label").strip(), TEXT, at(a), at(b), line))
+        a, b = m.span("value")
+        out.append(Tok(v.text, v.kind, at(a), at(b), line, v.num, date=v.date))
+        pos = m.end()
+    rest = text[pos:].strip()
+    if len(out) < 4:
+        return None
+    if rest:
+        out.append(Tok(rest, TEXT, at(pos), at(len(text)), line))
+    return out
 
 
 def tokenize_fixed_line(line_text: str, line_no: int) -> list[Tok]:
