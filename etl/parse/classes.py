@@ -23,7 +23,8 @@ _LABEL_RE = re.compile(
 # "Class I A-1", "Class II B": a loan group in roman numerals before the designation (only
 # after "Class", where it cannot be a word of prose)
 _GROUP = r"(?:[IVX]{1,4}\s+(?=[A-Z]{1,3}(?:-?\d|\b)))?"
-_PREFIXED_RE = re.compile(rf"^(?:Class|Tranche)\s+({_GROUP}{_DESIG})({_MARKS})({_SERIES})\s*(?:{_CLASS_WORDS})?\s*:?$", re.I)
+_PREFIXED_RE = re.compile(
+    rf"^(?:Class|Tranche)\s+({_GROUP}{_DESIG}(?:\s+(?:ARM|FRN))?)({_MARKS})({_SERIES})\s*(?:{_CLASS_WORDS})?\s*:?$", re.I)
 _WORD_CLASS_RE = re.compile(r"^(?:Asset[- ]Backed\s+)?(Certificates)\s*:?$", re.I)
 # A designation inside a longer label: "Original Class A Principal Balance",
 # "Class A-2B interest rate:", "A-1 Notes Balance", "Certificates Balance".
