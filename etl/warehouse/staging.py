@@ -164,12 +164,15 @@ def _num(v: Any) -> float | None:
 
 def _rows_fields(p: Mapping[str, Any], acc: str) -> list[dict[str, Any]]:
     rows = []
-    for i, f in enumerate(p.get("fields") or []):
-        rows.append({"accession": acc, "seq": i, "document": f.get("document"), "section": f.get("section"),
-                     "label": f.get("label"), "measure": f.get("measure"), "scope": f.get("scope"),
-                     "entity": None if f.get("entity") is None else str(f.get("entity")),
-                     "value": _num(f.get("value")), "raw": f.get("raw"), "line": f.get("line"),
-                     "table_no": f.get("table"), "row_no": f.get("row"), "column_no": f.get("column")})
+    for i, f in enumerate(p.get("fields") or []):  # the most rows of any table: kept lean
+        get = f.get
+        entity, value = get("entity"), get("value")
+        rows.append({"accession": acc, "seq": i, "document": get("document"), "section": get("section"),
+                     "label": get("label"), "measure": get("measure"), "scope": get("scope"),
+                     "entity": None if entity is None else str(entity),
+                     "value": float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None,
+                     "raw": get("raw"), "line": get("line"),
+                     "table_no": get("table"), "row_no": get("row"), "column_no": get("column")})
     return rows
 
 
@@ -408,9 +411,12 @@ def replace_staged(con: duckdb.DuckDBPyConnection, parsed: Sequence[Mapping[str,
     con.execute("CREATE OR REPLACE TEMP TABLE _load_acc AS SELECT unnest(?::VARCHAR[]) AS accession",
                 [accessions])
     for table in STAGED_TABLES:
-        con.execute(f"DELETE FROM {table} WHERE accession IN (SELECT accession FROM _load_acc)")
         frame = frames.get(table)
-        if frame is not None and len(frame):
+        if frame is not None and len(frame) and primary_key(table):
+            replace_frame(con, table, frame, _types()[table])
+            continue
+        con.execute(f"DELETE FROM {table} WHERE accession IN (SELECT accession FROM _load_acc)")
+        if frame is not None and len(frame):  # no key (rows may repeat): delete and insert them all
             insert_frame(con, table, frame, _types()[table])
     assets = [p for p in parsed if p.get("kind") == ASSET_KIND and accession_of(p) not in bad]
     if assets:  # ABS-EE filings: their EX-102 Parquet, bulk-loaded
@@ -422,9 +428,8 @@ def replace_staged(con: duckdb.DuckDBPyConnection, parsed: Sequence[Mapping[str,
     return len(accessions) - len(bad)
 
 
-def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, types: dict[str, str],
-                 or_replace: bool = False) -> None:
-    """Insert a DataFrame into ``table`` in one statement, each column cast to its declared type.
+def _cast_select(frame: pd.DataFrame, types: dict[str, str]) -> tuple[pd.DataFrame, str]:
+    """The frame to register as ``_frame`` and the select list casting each column to its type.
 
     The cast matters: pandas cannot type an all-NULL or mixed column the way the table does. A list
     column (VARCHAR[]) goes through JSON text: DuckDB types a column of Python lists from a sample of
@@ -435,14 +440,66 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame
         frame = frame.copy()
         for c in lists:
             frame[c] = frame[c].map(lambda v: None if v is None else json.dumps([str(x) for x in v]))
+    select = ", ".join(f'CAST(CAST("_frame"."{c}" AS JSON) AS VARCHAR[]) AS "{c}"' if c in lists
+                       else f'CAST("_frame"."{c}" AS {types[c]}) AS "{c}"' for c in frame.columns)
+    return frame, select
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, types: dict[str, str],
+                 or_replace: bool = False) -> None:
+    """Insert a DataFrame into ``table`` in one statement, each column cast to its declared type
+    (``_cast_select``)."""
+    frame, select = _cast_select(frame, types)
     con.register("_frame", frame)
     try:
-        select = ", ".join(f'CAST(CAST("_frame"."{c}" AS JSON) AS VARCHAR[]) AS "{c}"' if c in lists
-                           else f'CAST("_frame"."{c}" AS {types[c]}) AS "{c}"' for c in frame.columns)
         verb = "INSERT OR REPLACE" if or_replace else "INSERT"
         con.execute(f"{verb} INTO {table} BY NAME SELECT {select} FROM _frame")
     finally:
         con.unregister("_frame")
+
+
+def _same(a: str, b: str, column: str, kind: str) -> str:
+    """SQL: column ``column`` of rows ``a`` and ``b`` holds the same value (NULLs alike; a DOUBLE's
+    sign too, as ``-0.0 = 0.0`` would keep the old zero where a replace writes the new one)."""
+    same = f'{a}."{column}" IS NOT DISTINCT FROM {b}."{column}"'
+    if kind in ("DOUBLE", "FLOAT", "REAL"):
+        same += f' AND signbit({a}."{column}") IS NOT DISTINCT FROM signbit({b}."{column}")'
+    return same
+
+
+def replace_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, types: dict[str, str]) -> None:
+    """Make ``table``'s rows of the filings in ``_load_acc`` exactly ``frame``'s, touching only rows
+    that change; the caller owns the transaction.
+
+    The same end state as deleting the filings' rows and inserting the frame, but a row staged again
+    unchanged (``reprocess --all`` of a filing the parser reads as before) is neither deleted nor
+    inserted again: DuckDB's cost of a delete and re-insert of one key in a keyed table, paid at
+    COMMIT, was most of the writer's time on a re-stage. A changed row is deleted (it equals no row
+    of the frame, column by column) and its new version inserted (its key is then free).
+    """
+    held = con.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE accession IN "
+                       "(SELECT accession FROM _load_acc))").fetchall()
+    if not held[0][0]:  # first staging of these filings (a backfill): nothing to compare
+        insert_frame(con, table, frame, types)
+        return
+    frame, select = _cast_select(frame, types)
+    key = primary_key(table)
+    con.register("_frame", frame)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _load_rows AS SELECT {select} FROM _frame")
+    finally:
+        con.unregister("_frame")
+    try:
+        on = " AND ".join(f'o."{c}" = n."{c}"' for c in key)  # key columns are NOT NULL
+        same = " AND ".join(_same("n", "o", c, types[c]) for c in frame.columns if c not in key)
+        changed = f'n."{key[0]}" IS NULL' + (f" OR NOT ({same})" if same else "")
+        con.execute(f"DELETE FROM {table} WHERE rowid IN (SELECT o.rowid FROM {table} AS o "
+                    f"LEFT JOIN _load_rows AS n ON {on} "
+                    f"WHERE o.accession IN (SELECT accession FROM _load_acc) AND ({changed}))")
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _load_rows AS n WHERE NOT EXISTS "
+                    f"(SELECT 1 FROM {table} AS o WHERE o.accession IN (SELECT accession FROM _load_acc) AND {on})")
+    finally:
+        con.execute("DROP TABLE IF EXISTS _load_rows")
 
 
 _TYPES: dict[str, dict[str, str]] = {}
@@ -459,6 +516,23 @@ def _types() -> dict[str, dict[str, str]]:
             _TYPES.setdefault(t, {})[col] = kind
         con.close()
     return _TYPES
+
+
+_KEYS: dict[str, list[str]] = {}
+
+
+def primary_key(table: str) -> list[str]:
+    """The primary-key columns of a staged or state table (``etl/sql/raw``, ``etl/sql/staging``);
+    [] for a table without one."""
+    if not _KEYS:
+        con = duckdb.connect()
+        schema.apply(con, ("macros", "raw", "staging"))
+        for t, cols in con.execute(
+            "SELECT table_name, constraint_column_names FROM duckdb_constraints() "
+            "WHERE constraint_type = 'PRIMARY KEY' AND schema_name = 'main'").fetchall():
+            _KEYS[t] = list(cols)
+        con.close()
+    return _KEYS.get(table, [])
 
 
 def column_types(table: str) -> dict[str, str]:
