@@ -348,36 +348,8 @@ def lookup_sic(client: EdgarClient, cik: int, cache: SicCache | None = None) -> 
     return sic
 
 
-def probe_sic(client: EdgarClient, entry: IndexEntry, cache: SicCache) -> int | None:
-    """An unknown filer's SIC from its own filing: the filing's SGML header names each filer's
-    SIC, and the filing is one request like the submissions JSON would be, but one the run
-    needs anyway when the filer is an ABS issuer: it goes to the raw store, and its fetch later
-    costs nothing. A filing that cannot be read, or whose header gives no SIC for the filer,
-    falls back to the submissions JSON."""
-    from etl.edgar.rawstore import RawStore, looks_complete
-    from etl.edgar.sgml import parse_header
-
-    store = RawStore(client.settings)
-    if store.has(entry.cik, entry.accession):
-        return lookup_sic(client, entry.cik, cache)
-    try:
-        body = client.get_bytes(client.archives_url(f"edgar/data/{entry.cik}/{entry.accession}.txt"),
-                                validate=looks_complete)
-        header = parse_header(body[:200_000].decode("latin-1"))
-    except Exception:  # noqa: BLE001 - any failure: the submissions JSON decides, the fetch comes later
-        return lookup_sic(client, entry.cik, cache)
-    cache.record_header(header)
-    if entry.cik not in cache:
-        return lookup_sic(client, entry.cik, cache)
-    sic = cache.get(entry.cik)
-    if sic == ABS_SIC:
-        store.put(entry.cik, entry.accession, body)
-    return sic
-
-
 def filter_abs(client: EdgarClient, entries: Iterable[IndexEntry], cache: SicCache | None = None) -> list[IndexEntry]:
-    """Keep the ABS filings. An 8-K/10-K filer whose SIC is not known yet is classified by its
-    first filing here (``probe_sic``), so an ABS issuer costs no request beyond its filings."""
+    """Keep the ABS filings; looks up the SIC only for 8-K/10-K filers it does not know yet."""
     entries = list(entries)
     watch = client.settings.watchlist_ciks
     cache = cache or sic_cache_for(client)
@@ -392,8 +364,7 @@ def filter_abs(client: EdgarClient, entries: Iterable[IndexEntry], cache: SicCac
         if form in ALWAYS_ABS_FORMS or e.cik in watch or e.cik in issuers:
             out.append(e)
             continue
-        sic = cache.get(e.cik) if e.cik in cache else probe_sic(client, e, cache)
-        if sic == ABS_SIC:
+        if lookup_sic(client, e.cik, cache) == ABS_SIC:
             out.append(e)
     return out
 
