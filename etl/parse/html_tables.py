@@ -106,14 +106,12 @@ def _spans_lost(grid: list[list[tuple[int, int, str]]], all_toks: list[tuple[int
 def _grid_rows(grid: list[list[tuple[int, int, str]]], table_no: int, first_line: int) -> list[Row]:
     rows: list[Row] = []
     all_toks = []
-    raw: list[Tok] = []
     for ri, cells in enumerate(grid):
         toks = []
         for s, e, text in cells:
             for t in tokenize_cell(text, s, first_line, e):
                 t.col = s
                 toks.append(t)
-        raw.extend(toks)
         all_toks.append((ri, merge_value_tokens(toks)))
     # A table flattened to one cell per row, or several records per row, is a stream.
     multi = sum(1 for _, toks in all_toks if sum(t.kind == "class" for t in toks) > 1)
