@@ -348,8 +348,49 @@ def lookup_sic(client: EdgarClient, cik: int, cache: SicCache | None = None) -> 
     return sic
 
 
+# A deal's registrant name ends in its vintage and series ("AAMES MORTGAGE TRUST 2003-1",
+# "... TRUST 2004-HE1", "... SERIES 2005-A"); an operating company's name does not.
+_DEAL_SERIES = re.compile(r"\b(?:19|20)[0-9]{2}-[A-Z0-9]{1,8}\b")
+
+
+def names_a_deal(company: str) -> bool:
+    """Whether an index's company name reads like an ABS deal: a vintage-year series."""
+    return bool(_DEAL_SERIES.search(company.upper()))
+
+
+def probe_sic(client: EdgarClient, entry: IndexEntry, cache: SicCache) -> int | None:
+    """An unknown filer's SIC from its own filing, for a filer whose name reads like a deal.
+
+    The filing's SGML header names each filer's SIC, and the filing is one request like the
+    submissions JSON, but one the run needs anyway when the filer is an ABS issuer: it goes to
+    the probed store (``rawstore.probed_store``), so its fetch later costs nothing. Any other unknown filer is asked by its
+    submissions JSON, so an operating company's filing is never fetched; a filing that cannot
+    be read, or whose header names no SIC for the filer, falls back to the JSON too. A probed
+    filing of a filer that proves not to be ABS is dropped in memory, never stored."""
+    from etl.edgar.rawstore import RawStore, looks_complete, probed_store
+    from etl.edgar.sgml import parse_header
+
+    if not names_a_deal(entry.company) or RawStore(client.settings).has(entry.cik, entry.accession):
+        return lookup_sic(client, entry.cik, cache)
+    try:
+        body = client.get_bytes(client.archives_url(f"edgar/data/{entry.cik}/{entry.accession}.txt"),
+                                validate=looks_complete)
+        header = parse_header(body[:200_000].decode("latin-1"))
+    except Exception:  # noqa: BLE001 - any failure: the submissions JSON decides, the fetch comes later
+        return lookup_sic(client, entry.cik, cache)
+    cache.record_header(header)
+    if entry.cik not in cache:
+        return lookup_sic(client, entry.cik, cache)
+    sic = cache.get(entry.cik)
+    if sic == ABS_SIC:
+        probed_store(client.settings).put(entry.cik, entry.accession, body)
+    return sic
+
+
 def filter_abs(client: EdgarClient, entries: Iterable[IndexEntry], cache: SicCache | None = None) -> list[IndexEntry]:
-    """Keep the ABS filings; looks up the SIC only for 8-K/10-K filers it does not know yet."""
+    """Keep the ABS filings. An 8-K/10-K filer whose SIC is not known yet is classified here
+    (``probe_sic``): by its own filing when its name reads like a deal, so an ABS issuer costs no
+    request beyond its filings; otherwise by its submissions JSON."""
     entries = list(entries)
     watch = client.settings.watchlist_ciks
     cache = cache or sic_cache_for(client)
@@ -364,7 +405,8 @@ def filter_abs(client: EdgarClient, entries: Iterable[IndexEntry], cache: SicCac
         if form in ALWAYS_ABS_FORMS or e.cik in watch or e.cik in issuers:
             out.append(e)
             continue
-        if lookup_sic(client, e.cik, cache) == ABS_SIC:
+        sic = cache.get(e.cik) if e.cik in cache else probe_sic(client, e, cache)
+        if sic == ABS_SIC:
             out.append(e)
     return out
 

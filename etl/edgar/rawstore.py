@@ -90,10 +90,10 @@ def _fsync_dir(path: Path) -> None:
 
 
 class RawStore:
-    """``settings.raw_dir``/{cik}/{accession}.txt, write-once."""
+    """``settings.raw_dir``/{cik}/{accession}.txt, write-once (``root`` for another such area)."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.root = Path(settings.raw_dir)
+    def __init__(self, settings: Settings, root: Path | None = None) -> None:
+        self.root = Path(root if root is not None else settings.raw_dir)
 
     def path_for(self, cik: int, accession: str) -> Path:
         cik, accession = _validate(cik, accession)
@@ -204,12 +204,42 @@ def looks_complete(body: bytes) -> None:
         raise ValueError("full submission cut short (no </SEC-DOCUMENT> at the end)")
 
 
+def probed_store(settings: Settings) -> RawStore:
+    """Filings discovery fetched to learn their filer's SIC (``discovery.probe_sic``).
+
+    They wait here, outside the raw store, until a run fetches them: the raw store holds only
+    filings a run took in, and a probed filing that no run asks for is a cache entry, not data."""
+    return RawStore(settings, root=Path(settings.cache_dir) / "probed")
+
+
+def _take_probed(client: EdgarClient, store: RawStore, cik: int, accession: str) -> FetchResult | None:
+    """Move a probed filing into the store (no request); None when there is none, or it is unreadable."""
+    probed = probed_store(client.settings)
+    source = probed.path_for(cik, accession)
+    if source.parent.is_dir():
+        probed.remove_dead_temp_files(source.parent)  # a probe killed mid-write
+    try:
+        body = source.read_bytes()
+    except OSError:
+        return None  # none probed: the fetch asks the SEC
+    try:
+        looks_complete(body)
+    except ValueError:
+        source.unlink(missing_ok=True)  # damaged: dropped, and the fetch asks the SEC
+        return None
+    path, digest = store.put(cik, accession, body)
+    source.unlink(missing_ok=True)
+    return FetchResult(cik, accession, path, digest, len(body), downloaded=False)
+
+
 def fetch_filing(client: EdgarClient, store: RawStore, entry: IndexEntry) -> FetchResult:
-    """Bring one filing into the store; a filing already held is never downloaded again."""
+    """Bring one filing into the store; a filing already held (or probed) is never downloaded again."""
     cik, accession = _validate(entry.cik, entry.accession)
     path = store.path_for(cik, accession)
     if path.is_file():
         return FetchResult(cik, accession, path, _sha256_file(path), path.stat().st_size, downloaded=False)
+    if (taken := _take_probed(client, store, cik, accession)) is not None:
+        return taken
     # The URL is rebuilt from the validated key, not taken from the index line.
     body = client.get_bytes(client.archives_url(f"edgar/data/{cik}/{accession}.txt"), validate=looks_complete)
     path, digest = store.put(cik, accession, body)

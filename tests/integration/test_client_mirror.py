@@ -40,7 +40,7 @@ from etl.edgar.client import (
 )
 from etl.edgar.discovery import discover_ciks, discover_day, discover_range, filter_abs
 from etl.edgar.ratelimit import RedisRateLimiter, interval_for
-from etl.edgar.rawstore import RawStore, fetch_filing
+from etl.edgar.rawstore import RawStore, fetch_filing, probed_store
 from etl.edgar.sgml import parse_submission
 
 pytestmark = pytest.mark.integration
@@ -374,10 +374,25 @@ def test_discovery_and_abs_filter_over_http(mirror: Any, tmp_path: Path) -> None
     assert [(e.form_type, e.cik, e.accession) for e in kept] == [("8-K", 1268803, "0001019965-04-000001")]
     paths = mirror.stats()["paths"]
     assert all(n == 1 for p, n in paths.items() if p.startswith("/submissions/"))
+    # the trust, named like a deal ("... TRUST 2003-1"), was classified by its own filing's
+    # header (SIC 6189): no submissions JSON for it. The filing waits in the probed store, not
+    # the raw store, and fetching it later costs no request.
+    assert not any(p.startswith("/submissions/CIK0001268803") for p in paths)
+    assert paths["/Archives/edgar/data/1268803/0001019965-04-000001.txt"] == 1
+    # the operating companies were asked by their submissions JSON: none of their filings fetched
+    assert [p for p in paths if p.startswith("/Archives/edgar/data/")] == [
+        "/Archives/edgar/data/1268803/0001019965-04-000001.txt"]
+    assert not RawStore(client.settings).has(1268803, "0001019965-04-000001")
+    assert probed_store(client.settings).has(1268803, "0001019965-04-000001")
     before = mirror.stats()["requests"]
+    taken = fetch_filing(client, RawStore(client.settings), kept[0])
+    assert not taken.downloaded and mirror.stats()["requests"] == before
+    assert RawStore(client.settings).has(1268803, "0001019965-04-000001")
+    assert not probed_store(client.settings).has(1268803, "0001019965-04-000001")
     later = discover_day(client, date(2004, 3, 30))
     assert [(e.form_type, e.accession) for e in filter_abs(client, later)] == [("10-K", "0001019965-04-000147")]
-    # The new index, then only the 8-K/10-K filers not seen before (the trust is cached).
+    # The new index, then only the 8-K/10-K filers not seen before (the trust is cached), each by
+    # its submissions JSON: none of them is named like a deal
     assert mirror.stats()["requests"] - before == 1 + 3  # index + A. H. Belo, ACNB, CLANCY
 
     january = discover_range(client, date(2003, 12, 1), date(2004, 1, 31))  # QTR4 2003 missing: skipped

@@ -86,8 +86,10 @@ if step == "fetch":
     if point == "after_put":
         real_put = rawstore.RawStore.put
 
-        def put(self, cik, accession, data):
+        def put(self, cik, accession, data):  # counts the raw store's writes, not the probed store's
             out = real_put(self, cik, accession, data)
+            if self.root != settings.raw_dir:
+                return out
             calls["n"] += 1
             if calls["n"] == cfg["nth"]:
                 pause(f"stored {accession}")
@@ -98,10 +100,21 @@ if step == "fetch":
         real_publish = rawstore.RawStore._publish
 
         def _publish(self, tmp, path, digest):
+            if self.root != settings.raw_dir:
+                return real_publish(self, tmp, path, digest)
             calls["n"] += 1
             if calls["n"] == cfg["nth"]:
                 pause(f"temporary file {tmp} written, {path.name} not yet linked")
             return real_publish(self, tmp, path, digest)
+
+        rawstore.RawStore._publish = _publish
+    elif point == "mid_probe":  # discovery's write of a probed filing, its temporary file written
+        real_publish = rawstore.RawStore._publish
+
+        def _publish(self, tmp, path, digest):
+            if self.root == settings.raw_dir:
+                return real_publish(self, tmp, path, digest)
+            pause(f"probed {tmp} written, {path.name} not yet linked")
 
         rawstore.RawStore._publish = _publish
     entries = pipeline.discover(settings, start=date.fromisoformat(cfg["start"]), end=date.fromisoformat(cfg["end"]))
@@ -284,6 +297,20 @@ def test_killed_during_fetch_between_filings(corpus, mirror, clean, data_dir) ->
 
     run_all(settings, corpus)
     assert_recovered(settings, clean)
+
+
+@pytest.mark.timeout(180)
+def test_killed_while_discovery_writes_a_probed_filing(corpus, mirror, clean, data_dir) -> None:
+    """Discovery fetches a deal-named 8-K filer's filing to learn its SIC and keeps it for the
+    fetch; killed mid-write, nothing reached the raw store, and the rerun cleans up after it."""
+    settings = _settings(mirror.url, data_dir)
+    cfg = driver_cfg(mirror, data_dir, corpus, step="fetch", point="mid_probe")
+    kill_when(cfg, marker_written(cfg))
+    assert raw_txt(settings) == []
+    assert len(list((settings.cache_dir / "probed").rglob(".*.tmp"))) == 1
+
+    run_all(settings, corpus)
+    assert_recovered(settings, clean)  # every filing whole, none twice, no temporary file left
 
 
 @pytest.mark.timeout(180)

@@ -20,11 +20,13 @@ from etl.edgar.discovery import (
     filter_abs,
     full_index_url,
     is_abs,
+    names_a_deal,
     parse_index,
     parse_submissions,
     quarters_between,
     submissions_url,
 )
+from etl.edgar.rawstore import probed_store
 from etl.edgar.sgml import read_submission
 
 pytestmark = pytest.mark.unit
@@ -176,13 +178,25 @@ class TreeClient:
     def data_url(self, path: str) -> str:
         return f"{self.settings.data_url}/{path}"
 
-    def get_json(self, url: str) -> Any:
-        path = url.removeprefix(self.settings.data_url + "/")
+    def archives_url(self, path: str) -> str:
+        return f"{self.settings.base_url}/Archives/{path}"
+
+    def _read(self, url: str) -> bytes:
+        path = url.removeprefix(self.settings.data_url + "/").removeprefix(self.settings.base_url + "/")
         self.asked[path] += 1
         file = TREE / path
         if not file.is_file():
             raise EdgarNotFound(url)
-        return json.loads(file.read_text())
+        return file.read_bytes()
+
+    def get_json(self, url: str) -> Any:
+        return json.loads(self._read(url))
+
+    def get_bytes(self, url: str, validate: Any = None) -> bytes:
+        body = self._read(url)
+        if validate is not None:
+            validate(body)
+        return body
 
 
 def _settings(tmp_path: Path, watch: frozenset[int] = frozenset()) -> Settings:
@@ -196,15 +210,38 @@ def test_filter_abs_asks_once_per_cik_and_caches(tmp_path: Path) -> None:
     kept = filter_abs(client, entries)  # type: ignore[arg-type]
     assert [(e.form_type, e.cik, e.accession) for e in kept] == [("8-K", 1268803, "0001019965-04-000001")]
     # Only 8-K/10-K filers are looked up, each once (89bio files two of them); 4, 10-Q and
-    # 424B2 filers never.
-    assert client.asked == Counter({f"submissions/CIK{c:010d}.json": 1
-                                    for c in (1785173, 1404123, 1268803, 824142, 1781755)})
+    # 424B2 filers never. The trust, named like a deal, by its own filing's header (which then
+    # waits in the probed store for the fetch); the operating companies by their submissions JSON.
+    assert client.asked == Counter({"Archives/edgar/data/1268803/0001019965-04-000001.txt": 1} | {
+        f"submissions/CIK{c:010d}.json": 1 for c in (1785173, 1404123, 824142, 1781755)})
+    assert probed_store(client.settings).has(1268803, "0001019965-04-000001")  # type: ignore[arg-type]
     cache = json.loads((tmp_path / "cache" / "cik_sic.json").read_text())
     assert cache == {"1268803": 6189, "1404123": None, "1781755": None, "1785173": 2834, "824142": None}
     # A later run (new client, same cache dir) asks nothing.
     again = TreeClient(_settings(tmp_path))
     assert filter_abs(again, entries) == kept  # type: ignore[arg-type]
     assert again.asked == Counter()
+
+
+@pytest.mark.parametrize(("company", "expected"), [
+    ("AAMES MORTGAGE TRUST 2003-1", True), ("CWABS INC ASSET-BACKED CERTIFICATES SERIES 2004-HE1", True),
+    ("Benchmark 2019-B12 Mortgage Trust", True), ("GREENFIELD REALTY TRUST", False),
+    ("NORTHERN TRUST CORP", False), ("89BIO, INC.", False), ("3M CO", False), ("CLANCY SYSTEMS INTERNATIONAL INC", False),
+])
+def test_names_a_deal(company: str, expected: bool) -> None:
+    assert names_a_deal(company) is expected
+
+
+def test_probe_falls_back_to_the_json_for_an_unreadable_filing(tmp_path: Path) -> None:
+    """A deal-named filer whose filing cannot be had (absent here) is asked by its submissions JSON."""
+    entry = IndexEntry(form_type="8-K", company="AAMES MORTGAGE TRUST 2003-1", cik=1268803,
+                       date_filed=date(2004, 1, 5), filename="edgar/data/1268803/0001019965-04-000999.txt",
+                       accession="0001019965-04-000999")
+    client = TreeClient(_settings(tmp_path))
+    assert filter_abs(client, [entry]) == [entry]  # type: ignore[arg-type]
+    assert client.asked == Counter({"Archives/edgar/data/1268803/0001019965-04-000999.txt": 1,
+                                    "submissions/CIK0001268803.json": 1})
+    assert not probed_store(client.settings).has(1268803, "0001019965-04-000999")  # type: ignore[arg-type]
 
 
 def test_filter_abs_keeps_10d_without_lookup(tmp_path: Path) -> None:
@@ -231,7 +268,9 @@ def test_filter_abs_takes_a_10d_filer_as_an_abs_issuer_without_lookup(tmp_path: 
     client = TreeClient(_settings(tmp_path))
     kept = filter_abs(client, entries)  # type: ignore[arg-type]
     assert [(e.form_type, e.cik) for e in kept] == [("10-K", 777), ("10-D", 777)]
-    assert client.asked == Counter({"submissions/CIK0000000888.json": 1})
+    # 888's filing (named like a deal) is tried first; the tree has none, so its JSON decides
+    assert client.asked == Counter({"Archives/edgar/data/888/0000000888-20-000001.txt": 1,
+                                    "submissions/CIK0000000888.json": 1})
 
 
 def test_filter_abs_watchlist_wins_without_lookup(tmp_path: Path) -> None:

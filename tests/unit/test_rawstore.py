@@ -20,6 +20,7 @@ from etl.edgar.rawstore import (
     RawStoreError,
     fetch_filing,
     looks_complete,
+    probed_store,
 )
 
 pytestmark = pytest.mark.unit
@@ -137,7 +138,8 @@ def test_looks_complete() -> None:
 class CountingClient:
     """Records what ``fetch_filing`` asks; serves the fixture file."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
         self.urls: list[str] = []
 
     def archives_url(self, path: str) -> str:
@@ -151,13 +153,34 @@ class CountingClient:
         return data
 
 
-def test_fetch_filing_never_downloads_twice(store: RawStore) -> None:
+def test_fetch_filing_never_downloads_twice(store: RawStore, tmp_path: Path) -> None:
     entry = IndexEntry("8-K", "AAMES MORTGAGE TRUST 2003-1", 1268803, date(2004, 1, 5),
                        "edgar/data/1268803/../../evil.txt", ACC)  # the index path is not used
-    client = CountingClient()
+    client = CountingClient(Settings(data_dir=tmp_path / "data"))
     first = fetch_filing(client, store, entry)  # type: ignore[arg-type]
     assert first.downloaded and client.urls == [f"http://127.0.0.1:1/Archives/edgar/data/1268803/{ACC}.txt"]
     second = fetch_filing(client, store, entry)  # type: ignore[arg-type]
     assert not second.downloaded and len(client.urls) == 1
     assert (second.path, second.sha256, second.size) == (first.path, first.sha256, first.size)
     assert os.path.getsize(first.path) == first.size
+
+
+def test_fetch_filing_takes_a_probed_filing_without_a_request(tmp_path: Path) -> None:
+    """A filing discovery fetched to learn its filer's SIC moves into the raw store, unrequested;
+    a damaged probed copy is fetched again instead, and never stored."""
+    settings = Settings(data_dir=tmp_path / "data")
+    store, probed = RawStore(settings), probed_store(settings)
+    entry = IndexEntry("8-K", "AAMES MORTGAGE TRUST 2003-1", 1268803, date(2004, 1, 5),
+                       f"edgar/data/1268803/{ACC}.txt", ACC)
+    assert probed.root == settings.cache_dir / "probed" and probed.root != store.root
+    probed.put(1268803, ACC, SEED_8K.read_bytes())
+    client = CountingClient(settings)
+    got = fetch_filing(client, store, entry)  # type: ignore[arg-type]
+    assert not got.downloaded and client.urls == []
+    assert store.get(1268803, ACC) == SEED_8K.read_bytes() and not probed.has(1268803, ACC)
+    other = "0001019965-04-000002"
+    probed.put(1268803, other, SEED_8K.read_bytes()[:5000])  # cut short
+    again = fetch_filing(client, store, IndexEntry("8-K", entry.company, 1268803, date(2004, 1, 5),
+                                                   f"edgar/data/1268803/{other}.txt", other))  # type: ignore[arg-type]
+    assert again.downloaded and len(client.urls) == 1 and store.get(1268803, other) == SEED_8K.read_bytes()
+    assert not probed.has(1268803, other)
