@@ -100,6 +100,7 @@ class FileRateLimiter(RateLimiter):
         self.path = Path(path)
         self.interval = interval_for(rps, margin)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.last_grant = 0.0  # wall time of this object's latest slot, read under the lock
 
     def _try_take(self) -> float:
         # A fresh descriptor per call: flock belongs to the open file description, so a
@@ -120,6 +121,7 @@ class FileRateLimiter(RateLimiter):
                 next_free = 0.0  # the wall clock went back: a slot that far ahead is stale
             if now >= next_free:
                 os.pwrite(fd, f"{now + self.interval:.6f}".encode("ascii").ljust(32), 0)
+                self.last_grant = now
                 return 0.0
             return next_free - now
         finally:

@@ -29,11 +29,13 @@ pytestmark = pytest.mark.unit
 
 
 def _grants_in_process(path: str, rps: float, n: int) -> list[float]:
+    """Each grant's time as the limiter read it under the lock: a clock read after ``acquire``
+    returns would add the scheduler's delay (tens of ms on a loaded machine) to the gaps."""
     limiter = FileRateLimiter(Path(path), rps)
     out = []
     for _ in range(n):
         limiter.acquire(max_wait=30)
-        out.append(time.time())
+        out.append(limiter.last_grant)
     return out
 
 
@@ -55,11 +57,12 @@ def test_file_limiter_spaces_threads(tmp_path: Path) -> None:
     grants: list[float] = []
     lock = threading.Lock()
 
-    def worker() -> None:
+    def worker() -> None:  # one limiter per thread on the same file: each knows its own grants
+        mine = FileRateLimiter(tmp_path / "rate", rps)
         for _ in range(5):
-            limiter.acquire(max_wait=30)
+            mine.acquire(max_wait=30)
             with lock:
-                grants.append(time.time())
+                grants.append(mine.last_grant)
 
     threads = [threading.Thread(target=worker) for _ in range(6)]
     t0 = time.monotonic()
