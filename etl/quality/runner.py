@@ -58,7 +58,8 @@ CHUNK_FILINGS = 5000
 
 
 def _evaluate_suite(con: duckdb.DuckDBPyConnection, suite: Suite) -> pd.DataFrame:
-    """Materialise the suite's residual rows of the chunk in ``_dq_eval``; returns them for GX."""
+    """Materialise the suite's residual rows of the chunk in ``_dq_eval``; returns for GX the
+    columns its expectations read (``_collect_results`` takes the rest from ``_dq_eval``)."""
     columns = ", ".join(f'"{c}"' for c in VIEW_COLUMNS)
     union = " UNION ALL ".join(
         f"SELECT {columns} FROM {view} WHERE accession IN (SELECT accession FROM _dq_batch)"
@@ -68,7 +69,11 @@ def _evaluate_suite(con: duckdb.DuckDBPyConnection, suite: Suite) -> pd.DataFram
         SELECT (row_number() OVER (ORDER BY accession, check_name, scope, class, pool, bucket, section,
                                    measure) - 1)::BIGINT AS {ROW_ID}, *
         FROM ({union})""")
-    frame = con.execute(f"SELECT * FROM _dq_eval ORDER BY {ROW_ID}").df()
+    unread = sorted(set(suite.columns) - set(VIEW_COLUMNS))
+    if unread:
+        raise SuiteError(f"{suite.path.name}: expectations read columns the views do not return: {unread}")
+    read = ", ".join(f'"{c}"' for c in (ROW_ID, *suite.columns))
+    frame = con.execute(f"SELECT {read} FROM _dq_eval ORDER BY {ROW_ID}").df()
     unknown = set(frame["check_name"]) - {c.name for c in suite.checks}
     if unknown:
         raise SuiteError(f"{suite.path.name}: views emit checks without an expectation: {sorted(unknown)}")

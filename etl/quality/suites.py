@@ -53,6 +53,31 @@ class Suite:
     checks: tuple[Check, ...]
     document: dict[str, Any]
 
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The view columns its expectations read (compared, or named in a row condition),
+        sorted: GX gets only these, not the labels and details that only the results table needs."""
+        names: set[str] = {"check_name"}
+
+        def walk(node: Any) -> None:
+            if isinstance(node, dict):
+                for key, value in node.items():
+                    if key in ("column", "column_A", "column_B") and isinstance(value, str):
+                        names.add(value)
+                    elif key == "column" and isinstance(value, dict) and isinstance(value.get("name"), str):
+                        names.add(value["name"])
+                    elif key == "column_list" and isinstance(value, list):
+                        names.update(str(v) for v in value)
+                    else:
+                        walk(value)
+            elif isinstance(node, list):
+                for item in node:
+                    walk(item)
+
+        for exp in self.document.get("expectations") or []:
+            walk(exp.get("kwargs") or {})
+        return tuple(sorted(names))
+
 
 def _check_of(path: Path, exp: dict[str, Any], severity: str) -> Check:
     meta = exp.get("meta") or {}

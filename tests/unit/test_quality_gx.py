@@ -49,6 +49,23 @@ def test_one_suite_per_staged_table_and_severity() -> None:
         assert s.name == f"{s.table}.{s.severity}"
 
 
+def test_gx_reads_only_the_columns_its_expectations_name() -> None:
+    """GX gets the row id and the columns compared or named in a row condition, nothing else."""
+    from dataclasses import replace
+
+    from etl.quality import VIEW_COLUMNS
+
+    for s in load_suites():
+        assert s.columns == ("abs_residual", "applicable", "check_name", "tolerance"), s.name
+        assert set(s.columns) <= set(VIEW_COLUMNS)
+    suite = load_suites()[0]
+    doc = json.loads(json.dumps(suite.document))
+    doc["expectations"][0]["kwargs"]["column_B"] = "observed"
+    doc["expectations"][0]["kwargs"]["row_condition"]["conditions"][1]["column"]["name"] = "severity"
+    assert replace(suite, document=doc).columns == ("abs_residual", "applicable", "check_name", "observed",
+                                                    "severity", "tolerance")
+
+
 def test_every_check_view_has_exactly_one_expectation_of_its_own_severity() -> None:
     views = check_views()
     assert len(views) == 29
