@@ -74,6 +74,8 @@ def _evaluate_suite(con: duckdb.DuckDBPyConnection, suite: Suite) -> pd.DataFram
         raise SuiteError(f"{suite.path.name}: expectations read columns the views do not return: {unread}")
     read = ", ".join(f'"{c}"' for c in (ROW_ID, *suite.columns))
     frame = con.execute(f"SELECT {read} FROM _dq_eval ORDER BY {ROW_ID}").df()
+    # a few dozen names over up to a million rows: codes, not a Python string per row
+    frame["check_name"] = frame["check_name"].astype("category")
     unknown = set(frame["check_name"]) - {c.name for c in suite.checks}
     if unknown:
         raise SuiteError(f"{suite.path.name}: views emit checks without an expectation: {sorted(unknown)}")

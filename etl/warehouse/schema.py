@@ -57,7 +57,6 @@ def _sorted_layer(models: list[Model]) -> list[Model]:
 
 
 @cache
-@cache
 def load_models(sql_dir: Path = SQL_DIR) -> tuple[Model, ...]:
     """All models in apply order (read once per process: the package's files do not change)."""
     ordered: list[Model] = []
