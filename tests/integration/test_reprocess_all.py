@@ -99,6 +99,13 @@ def test_overlapped_run_publishes_the_same_warehouse(reference: dict[str, Any], 
     assert digest == reference["digest"]
 
 
+def test_a_published_run_leaves_no_staged_batch_files(reference: dict[str, Any], overlapped: Settings) -> None:
+    for settings in (reference["settings"], overlapped):
+        assert (settings.data_dir / "raw").is_dir() and settings.warehouse.is_file()
+        assert not (settings.staging_dir / "load").exists()
+        assert not list(settings.staging_dir.glob("**/batch-*.jsonl"))
+
+
 def test_capped_run_publishes_the_same_warehouse(corpus: dict[str, Any], mirror: MirrorHandle,
                                                  reference: dict[str, Any]) -> None:
     """Two workers sharing the request cap (the file limiter) load what one uncapped process does."""
