@@ -47,9 +47,9 @@ def register(sub: Any) -> None:
     p.add_argument("--airflow", action="store_true",
                    help="also run the batch through `airflow dags test edgar_backfill`; reports the overhead")
     p.add_argument("--standard", action="store_true",
-                   help="the standard suite (1k/5k/20k uncapped, capped, faults, dq); writes bench/results.json "
+                   help="the standard suite (1k/5k/20k/100k uncapped, capped, faults, dq); writes bench/results.json "
                    "and the table in bench/README.md")
-    p.add_argument("--sizes", default=None, help="with --standard: comma-separated sizes instead of 1000,5000,20000")
+    p.add_argument("--sizes", default=None, help="with --standard: comma-separated sizes instead of 1000,5000,20000,100000")
     p.add_argument("--seed", type=int, default=None, help="corpus seed")
     p.add_argument("--label", default=None, help="run folder name under bench/.work/runs/")
     p.add_argument("--work-dir", type=Path, default=None, help="instead of bench/.work")

@@ -23,6 +23,12 @@ def _f(v: Any, nd: int = 1) -> str:
     return f"{v:,}" if isinstance(v, int) else str(v)
 
 
+def _size(run_name: str) -> str:
+    """'uncapped-20000' -> '20k' (the sizes the linearity goal compares)."""
+    n = run_name.rsplit("-", 1)[-1]
+    return f"{int(n) // 1000}k" if n.isdigit() and int(n) % 1000 == 0 else n
+
+
 def _holds(g: dict[str, Any] | None) -> str:
     if not g:
         return "not measured"
@@ -62,6 +68,8 @@ def results_block(results: dict[str, Any]) -> str:
     pvl = g.get("parse_validate_load_ge_100_per_s", {})
     rss = g.get("peak_rss_within_goal", {})
     cap = g.get("cap_never_exceeded", {})
+    sizes = [_size(name) for name in lin.get("compared") or []] or ["?"]
+    first, prev, last = sizes[0], sizes[-2] if len(sizes) > 1 else sizes[0], sizes[-1]
     lines += [
         "",
         "| goal | verdict | measured |",
@@ -69,24 +77,26 @@ def results_block(results: dict[str, Any]) -> str:
         f"| parse+validate+load ≥ {_f(pvl.get('goal'), 0)} filings/s, cap lifted | {_holds(pvl)} | "
         + ", ".join(f"{k}: {_f(v)}/s" for k, v in (pvl.get("measured") or {}).items()) + " |",
         *[f"| {label} | {_holds(g.get(key))} | "
-          + ", ".join(f"{k}: {_f(v)}" for k, v in ((g.get(key) or {}).get("measured") or {}).items()) + " |"
-          for key, label in (
+          + ", ".join(f"{k}: {_f(v, digits)}" for k, v in ((g.get(key) or {}).get("measured") or {}).items()) + " |"
+          for key, label, digits in (
               ("end_to_end_uncapped", f"end to end ≥ {_f((g.get('end_to_end_uncapped') or {}).get('goal'), 0)} "
-                                      "filings/s, cap lifted"),
-              ("reprocess_all", f"`reprocess --all` ≥ {_f((g.get('reprocess_all') or {}).get('goal'), 0)} filings/s"),
+                                      "filings/s, cap lifted", 1),
+              ("reprocess_all", f"`reprocess --all` ≥ {_f((g.get('reprocess_all') or {}).get('goal'), 0)} filings/s",
+               1),
               ("capped_share_of_limit", "capped run: (requests ÷ cap) ÷ wall ≥ "
-                                        f"{_f((g.get('capped_share_of_limit') or {}).get('goal'), 2)}"),
+                                        f"{_f((g.get('capped_share_of_limit') or {}).get('goal'), 2)}", 3),
               ("requests_per_filing", "requests per filing ≤ "
-                                      f"{_f((g.get('requests_per_filing') or {}).get('goal'), 2)} (no faults)"),
+                                      f"{_f((g.get('requests_per_filing') or {}).get('goal'), 2)} (no faults)", 3),
           )],
         f"| peak memory ≤ {_f(rss.get('goal_mb'), 0)} MB whatever N | {_holds(rss)} | "
         + ", ".join(f"{k}: {_f(v, 0)} MB" for k, v in (rss.get("measured_mb") or {}).items()) + " |",
         f"| time linear in N (time per filing at the largest N / smallest N ≤ {lin.get('goal_max_ratio', '?')}, "
         f"and no stage's time per filing growing more than that between the two largest N) | {_holds(lin)} | "
-        f"end-to-end ratio 20k/1k {lin.get('ratio_time_per_filing', '–')}, 20k/5k "
+        f"end-to-end ratio {last}/{first} {lin.get('ratio_time_per_filing', '–')}, {last}/{prev} "
         f"{lin.get('ratio_time_per_filing_vs_previous', '–')} "
         f"({', '.join(f'{k}: {v} ms' for k, v in (lin.get('ms_per_filing') or {}).items())}); "
-        f"per stage 20k/5k: {', '.join(f'{k} {v}' for k, v in (lin.get('ratio_by_stage_vs_previous') or {}).items())}; "
+        f"per stage {last}/{prev}: "
+        f"{', '.join(f'{k} {v}' for k, v in (lin.get('ratio_by_stage_vs_previous') or {}).items())}; "
         f"superlinear: {', '.join(lin.get('superlinear_stages') or []) or 'none'} |",
         f"| with the cap on, max requests in any second ≤ cap | {_holds(cap)} | "
         + ", ".join(f"{k}: {v['max_requests_in_any_second']} ≤ {v['rate_limit']}"

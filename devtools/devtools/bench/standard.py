@@ -23,7 +23,7 @@ from devtools.bench.corpus import ROOT, corpus_for, work_root
 
 RESULTS = ROOT / "bench" / "results.json"
 README = ROOT / "bench" / "README.md"
-SIZES = (1000, 5000, 20000)
+SIZES = (1000, 5000, 20000, 100000)  # issue 16: memory and time per filing judged at 100k
 PVL_GOAL = 150.0  # filings/s for parse + validate + load, cap lifted
 E2E_GOAL = 100.0  # filings/s end to end, cap lifted, at every size
 REPROCESS_GOAL = 150.0  # filings/s of `reprocess --all` on held filings
