@@ -124,14 +124,16 @@ def writer_unlocked(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def reader(settings: Settings) -> duckdb.DuckDBPyConnection:
-    """A read-only session on the published warehouse (never blocks the loader)."""
+def reader(settings: Settings, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only session on the published warehouse (never blocks the loader). ``memory_limit``
+    caps DuckDB's memory for the pipeline's own reads; an analyst's session keeps DuckDB's default."""
     path = settings.warehouse
     if not path.exists():
         raise FileNotFoundError(
             f"no warehouse at {path}: run `make demo` or an `edgar-etl backfill` first"
         )
-    return duckdb.connect(str(path), read_only=True)
+    config: dict[str, str | bool | int | float | list[str]] = {"memory_limit": memory_limit} if memory_limit else {}
+    return duckdb.connect(str(path), read_only=True, config=config)
 
 
 def table_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
