@@ -52,8 +52,9 @@ def _clean(value: Any) -> Any:
 
 #: Filings validated per chunk: bounds the memory of a backfill of any size (a chunk's check rows are
 #: about a million at most) while keeping GX's fixed cost per suite run small per filing. Measured on
-#: 4,814 filings (1.0 M check rows): 1,000 a chunk took 31 s and 0.88 GB, 2,500 22 s, 5,000 17 s and
-#: 1.24 GB; the bench's peak RSS at 5k rose 1.23 -> 1.38 GB for validate's 29 -> 19 s.
+#: 4,814 filings (1.0 M check rows): 1,000 a chunk took 31 s, 2,500 22 s, 5,000 17 s. On 19,310
+#: filings with a 768 MB DuckDB buffer, 2,500 a chunk peaked at 1.11 GB and 5,000 at 1.25 GB: the
+#: buffer sets the peak more than the chunk; with 384 MB, 5,000 a chunk peaks at 0.89 GB in 52 s.
 CHUNK_FILINGS = 5000
 
 
