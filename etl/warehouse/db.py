@@ -19,7 +19,7 @@ import contextlib
 import hashlib
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -70,8 +70,11 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def publish(settings: Settings, timeout: float = 3600) -> Path:
-    """Build the derived models into a fresh copy and swap it in atomically."""
+def publish(settings: Settings, timeout: float = 3600,
+            on_built: Callable[[duckdb.DuckDBPyConnection], object] | None = None) -> Path:
+    """Build the derived models into a fresh copy and swap it in atomically. ``on_built`` reads
+    the finished copy on the writer's capped connection, before the swap: what it sees is exactly
+    what is published, and no reader session is opened for it."""
     target = settings.warehouse
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
@@ -86,6 +89,8 @@ def publish(settings: Settings, timeout: float = 3600) -> Path:
             try:
                 schema.apply(con)
                 con.execute("CHECKPOINT")
+                if on_built is not None:
+                    on_built(con)
             finally:
                 con.close()
             with open(tmp, "rb+") as fh:
@@ -124,16 +129,14 @@ def writer_unlocked(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def reader(settings: Settings, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
-    """A read-only session on the published warehouse (never blocks the loader). ``memory_limit``
-    caps DuckDB's memory for the pipeline's own reads; an analyst's session keeps DuckDB's default."""
+def reader(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """A read-only session on the published warehouse (never blocks the loader)."""
     path = settings.warehouse
     if not path.exists():
         raise FileNotFoundError(
             f"no warehouse at {path}: run `make demo` or an `edgar-etl backfill` first"
         )
-    config: dict[str, str | bool | int | float | list[str]] = {"memory_limit": memory_limit} if memory_limit else {}
-    return duckdb.connect(str(path), read_only=True, config=config)
+    return duckdb.connect(str(path), read_only=True)
 
 
 def table_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
