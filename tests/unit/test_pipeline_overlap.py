@@ -11,12 +11,15 @@ from etl.pipeline import BatchStageError, StageFailed, in_batch_order, work_unit
 pytestmark = pytest.mark.unit
 
 
-def test_work_units_give_every_worker_at_least_four_batches_within_the_batch_size() -> None:
+def test_work_units_shrink_toward_the_end_of_the_run_within_the_batch_size() -> None:
     items = list(range(576))
     units = work_units(items, 200, 2)
-    assert [len(u) for u in units] == [72] * 8
+    sizes = [len(u) for u in units]
+    # a quarter of what is left per worker (ceil(576 / 8) = 72, then ceil(504 / 8) = 63, ...), never below ten
+    assert sizes == [72, 63, 56, 49, 42, 37, 33, 28, 25, 22, 19, 17, 15, 13, 11] + [10] * 7 + [4]
     assert [x for u in units for x in u] == items  # every filing once, in order
-    assert [len(u) for u in work_units(items, 50, 2)] == [50] * 11 + [26]
+    assert [len(u) for u in work_units(items, 50, 2)][:6] == [50, 50, 50, 50, 47, 42]  # the batch size caps it
+    assert max(len(u) for u in work_units(list(range(100_000)), 200, 2)) == 200
     assert [len(u) for u in work_units(items, 200, 1)] == [200, 200, 176]  # one process: as planned
     assert [len(u) for u in work_units(list(range(25)), 200, 2)] == [10, 10, 5]  # never below ten
     assert work_units([], 200, 2) == []
