@@ -11,6 +11,7 @@ JSON-lines files under ``data/staged/{run}/``; only stage/validate/publish write
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -765,7 +766,8 @@ def overlapped_load(
         # the cap, left the tail as long (the last group's call).
         t = time.perf_counter()
         with stage_of(settings, "validate"):
-            dq = _call_in(validator, validate, settings, staged_summary["accessions"], run_id, None, True)
+            dq = _call_in(validator, functools.partial(validate, docs_later=True), settings,
+                         staged_summary["accessions"], run_id)
         timings["validate"] = time.perf_counter() - t
         step("validated")
         t = time.perf_counter()
